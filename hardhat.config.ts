@@ -17,6 +17,7 @@ const compiler = {
   settings: {
     optimizer: { enabled: true, runs: 20_000 },
     evmVersion: "prague",
+    viaIR: true,
   },
 };
 

@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {IModelRegistry} from "./interfaces/IModelRegistry.sol";
+import {IDisputeResolver} from "./interfaces/IDisputeResolver.sol";
+
+/// @title ModelRegistry
+/// @notice Immutable model records keyed by `keccak256(abi.encode(weightsRoot, profileHash, resolver))`.
+contract ModelRegistry is IModelRegistry {
+    /// @inheritdoc IModelRegistry
+    uint32 public immutable minChallengeWindow;
+    /// @inheritdoc IModelRegistry
+    uint32 public immutable maxChallengeWindow;
+    /// @inheritdoc IModelRegistry
+    uint32 public immutable maxDisputeDuration;
+
+    /// @inheritdoc IModelRegistry
+    uint24 public modelCount;
+
+    mapping(bytes32 modelId => Model) private _models;
+    mapping(bytes32 modelId => CommitTerms) private _terms;
+    mapping(uint24 index => bytes32 modelId) private _modelIds;
+
+    /// @param minWindow The shortest challenge window a model may have, in seconds.
+    /// @param maxWindow The longest challenge window a model may have, in seconds.
+    /// @param maxDispute The longest dispute a model's resolver may run, in seconds.
+    constructor(uint32 minWindow, uint32 maxWindow, uint32 maxDispute) {
+        if (minWindow == 0 || minWindow > maxWindow || maxDispute == 0) revert RegistryInvalidBounds();
+        minChallengeWindow = minWindow;
+        maxChallengeWindow = maxWindow;
+        maxDisputeDuration = maxDispute;
+    }
+
+    /// @inheritdoc IModelRegistry
+    function registerModel(ModelSpec calldata spec) external returns (bytes32 modelId) {
+        modelId = computeModelId(spec.weightsRoot, spec.profileHash, spec.resolver);
+        if (_terms[modelId].index != 0) revert RegistryModelExists(modelId);
+        if (spec.weightsRoot == bytes32(0) || spec.profileHash == bytes32(0)) revert RegistryEmptyContent();
+        if (spec.challengeWindow < minChallengeWindow || spec.challengeWindow > maxChallengeWindow) {
+            revert RegistryChallengeWindowOutOfBounds(spec.challengeWindow, minChallengeWindow, maxChallengeWindow);
+        }
+        if (spec.bondPerInference == 0 || spec.challengerBond == 0) revert RegistryZeroBond();
+        address resolver = address(spec.resolver);
+        if (resolver.code.length == 0 || spec.resolver.maxDisputeDuration() > maxDisputeDuration) {
+            revert RegistryResolverRejected(resolver);
+        }
+        spec.resolver.checkModel(spec);
+
+        if (modelCount == type(uint24).max) revert RegistryFull();
+        uint24 index = modelCount + 1;
+        modelCount = index;
+        _modelIds[index] = modelId;
+        _terms[modelId] = CommitTerms({
+            index: index,
+            challengeWindow: spec.challengeWindow,
+            bondPerInference: spec.bondPerInference,
+            deprecated: false
+        });
+        Model storage model = _models[modelId];
+        model.spec = spec;
+        model.owner = msg.sender;
+        model.index = index;
+        emit ModelRegistered(modelId, msg.sender, index, spec);
+    }
+
+    /// @inheritdoc IModelRegistry
+    function deprecateModel(bytes32 modelId) external {
+        CommitTerms storage terms = _terms[modelId];
+        if (terms.index == 0) revert RegistryModelNotFound(modelId);
+        if (terms.deprecated) revert RegistryModelDeprecated(modelId);
+        Model storage model = _models[modelId];
+        if (model.owner != msg.sender) revert RegistryNotModelOwner(modelId, msg.sender);
+        terms.deprecated = true;
+        model.deprecated = true;
+        emit ModelDeprecated(modelId);
+    }
+
+    /// @inheritdoc IModelRegistry
+    function getModel(bytes32 modelId) external view returns (Model memory model) {
+        model = _models[modelId];
+        if (model.index == 0) revert RegistryModelNotFound(modelId);
+    }
+
+    /// @inheritdoc IModelRegistry
+    function modelIdAt(uint24 index) external view returns (bytes32 modelId) {
+        modelId = _modelIds[index];
+        if (modelId == bytes32(0)) revert RegistryModelIndexNotFound(index);
+    }
+
+    /// @inheritdoc IModelRegistry
+    function commitTerms(bytes32 modelId) external view returns (CommitTerms memory) {
+        return _terms[modelId];
+    }
+
+    /// @inheritdoc IModelRegistry
+    function commitTermsAt(uint24 index) external view returns (bytes32 modelId, CommitTerms memory terms) {
+        modelId = _modelIds[index];
+        if (modelId == bytes32(0)) revert RegistryModelIndexNotFound(index);
+        terms = _terms[modelId];
+    }
+
+    /// @inheritdoc IModelRegistry
+    function computeModelId(bytes32 weightsRoot, bytes32 profileHash, IDisputeResolver resolver)
+        public
+        pure
+        returns (bytes32)
+    {
+        return keccak256(abi.encode(weightsRoot, profileHash, resolver));
+    }
+}

@@ -1,0 +1,40 @@
+import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
+
+/**
+ * The whole vinfer system on a local chain: a mintable test stake token, the model registry, the
+ * ledger with the stake manager it deploys, and the committee resolver.
+ *
+ * Local parameters are short enough for a demo yet keep the protocol's safety relation:
+ * unbondingDelay > maxChallengeWindow + maxDisputeDuration (the ledger's constructor enforces it).
+ */
+export default buildModule("Vinfer", (m) => {
+  const deployer = m.getAccount(0);
+
+  const minChallengeWindow = m.getParameter("minChallengeWindow", 10); // seconds
+  const maxChallengeWindow = m.getParameter("maxChallengeWindow", 7 * 24 * 3600);
+  const maxDisputeDuration = m.getParameter("maxDisputeDuration", 3 * 24 * 3600);
+  const unbondingDelay = m.getParameter("unbondingDelay", 11 * 24 * 3600);
+  const challengerRewardBps = m.getParameter("challengerRewardBps", 5_000); // half the slashed bond
+  const challengerBurnBps = m.getParameter("challengerBurnBps", 1_000); // a tenth of a losing challenger's bond
+  const treasury = m.getParameter("treasury", deployer);
+  // Local committee: accounts 5, 6 and 7 of the dev chain.
+  const arbiters = [m.getAccount(5), m.getAccount(6), m.getAccount(7)];
+  const committeeThreshold = m.getParameter("committeeThreshold", 2);
+  const votingPeriod = m.getParameter("votingPeriod", 3600);
+
+  const token = m.contract("TestToken");
+  const registry = m.contract("ModelRegistry", [minChallengeWindow, maxChallengeWindow, maxDisputeDuration]);
+  const ledger = m.contract("InferenceLedger", [
+    registry,
+    token,
+    treasury,
+    unbondingDelay,
+    challengerRewardBps,
+    challengerBurnBps,
+  ]);
+  // The ledger deploys the stake manager it alone controls.
+  const stakeManager = m.contractAt("StakeManager", m.staticCall(ledger, "stakeManager"));
+  const committeeResolver = m.contract("CommitteeResolver", [ledger, arbiters, committeeThreshold, votingPeriod]);
+
+  return { token, registry, stakeManager, ledger, committeeResolver };
+});
