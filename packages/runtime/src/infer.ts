@@ -75,7 +75,7 @@ class CompiledModel {
 
   run(input: Int8Array): void {
     if (!(input instanceof Int8Array) || input.length !== this.model.inputWidth) {
-      throw new RangeError(`expected an Int8Array of ${this.model.inputWidth} values, got ${describe(input)}`);
+      throw new RangeError(`expected an Int8Array of ${this.model.inputWidth} values, got ${describeInput(input)}`);
     }
     this.activations[0].set(input);
     const dense = this.kernel.dense;
@@ -85,7 +85,7 @@ class CompiledModel {
   }
 }
 
-function describe(value: unknown): string {
+function describeInput(value: unknown): string {
   return value instanceof Int8Array ? `${value.length} values` : Object.prototype.toString.call(value);
 }
 

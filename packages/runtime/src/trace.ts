@@ -45,7 +45,8 @@ export function trace(model: Int8Model, input: Int8Array): Trace {
   const activations = forward(model, input);
   const states: Hex[] = [];
   let step = 0;
-  let layerInputHash = vectorHash(activations[0]);
+  const inputHash = vectorHash(activations[0]);
+  let layerInputHash = inputHash;
   model.layers.forEach((layer, l) => {
     const outputs = activations[l + 1];
     for (let j = 0; j < layer.outWidth; j++) {
@@ -55,7 +56,7 @@ export function trace(model: Int8Model, input: Int8Array): Trace {
   });
   const output = activations[activations.length - 1];
   states.push(stateHash(step, layerInputHash, EMPTY_VECTOR_HASH));
-  return { inputHash: vectorHash(input), outputHash: layerInputHash, output, states };
+  return { inputHash, outputHash: layerInputHash, output, states };
 }
 
 /** Everything a verifier needs to re-check step `step` of the inference of `input`. */
