@@ -1,0 +1,24 @@
+import { expect } from "chai";
+import { readFileSync } from "node:fs";
+import * as abis from "@vinfer/abis";
+
+// packages/abis is generated from the artifacts; this fails when a contract changed and the package did not.
+describe("@vinfer/abis", () => {
+  for (const [name, source] of [
+    ["InferenceLedger", "contracts/InferenceLedger.sol"],
+    ["ModelRegistry", "contracts/ModelRegistry.sol"],
+    ["StakeManager", "contracts/StakeManager.sol"],
+    ["CommitteeResolver", "contracts/resolvers/CommitteeResolver.sol"],
+  ] as const) {
+    it(`exports the current ABI of ${name}`, () => {
+      const artifact = JSON.parse(readFileSync(`artifacts/${source}/${name}.json`, "utf8"));
+      const exported = (abis as Record<string, unknown>)[`${name[0].toLowerCase()}${name.slice(1)}Abi`];
+      expect(exported).to.deep.equal(artifact.abi);
+    });
+  }
+
+  it("leaves test-only contracts out", () => {
+    expect(Object.keys(abis)).to.not.include("testTokenAbi");
+    expect(Object.keys(abis)).to.not.include("manualResolverAbi");
+  });
+});
