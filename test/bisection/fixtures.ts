@@ -1,0 +1,95 @@
+// The bisection resolver on top of the shared system fixture (test/helpers/system.ts), with the MNIST
+// model registered to it, plus the data the games run on.
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { heldOutInputs, infer, inferenceLeaf, merkleProof, merkleRoot, parseModel, profileHash, vectorHash } from "@vinfer/runtime";
+import type { Hex, Int8Model, MnistDigits } from "@vinfer/runtime";
+import {
+  BOND_PER_INFERENCE,
+  CHALLENGE_WINDOW,
+  CHALLENGER_BOND,
+  deploySystem,
+  networkHelpers,
+  viem,
+} from "../helpers/system.ts";
+import type { Inference } from "../helpers/system.ts";
+
+/** Seconds each side has per move; 41 of them fit the registry's 3-day dispute bound. */
+export const MOVE_TIMEOUT = 3600;
+
+let model: Int8Model | undefined;
+/** The shipped MNIST 784-64-10 model. */
+export function mnistModel(): Int8Model {
+  model ??= parseModel(readFileSync(new URL("../../models/mnist-mlp.json", import.meta.url), "utf8"));
+  return model;
+}
+
+let inputs: Int8Array[] | undefined;
+/** Held-out MNIST digits as int8 inputs. */
+export function mnistInputs(): Int8Array[] {
+  inputs ??= heldOutInputs(createRequire(import.meta.url)("mnist") as MnistDigits).inputs;
+  return inputs;
+}
+
+/** The system with a BisectionResolver judging the MNIST model. */
+export async function deployBisection() {
+  const system = await deploySystem();
+  const resolver = await viem.deployContract("BisectionResolver", [system.ledger.address, MOVE_TIMEOUT]);
+  const { weightsRoot, traceLength } = mnistModel();
+  const mnistSpec = {
+    weightsRoot,
+    profileHash,
+    traceLength,
+    resolver: resolver.address,
+    challengeWindow: CHALLENGE_WINDOW,
+    bondPerInference: BOND_PER_INFERENCE,
+    challengerBond: CHALLENGER_BOND,
+    uri: "models/mnist-mlp.json",
+  };
+  await system.registry.write.registerModel([mnistSpec]);
+  const mnistModelId = await system.registry.read.computeModelId([weightsRoot, profileHash, resolver.address]);
+  return { ...system, resolver, mnistSpec, mnistModelId };
+}
+
+export type BisectionSystem = Awaited<ReturnType<typeof deployBisection>>;
+
+export const loadBisection = (): Promise<BisectionSystem> => networkHelpers.loadFixture(deployBisection);
+
+const tag = (text: string): Hex => vectorHash(new TextEncoder().encode(text) as unknown as Int8Array);
+
+/** MNIST inferences as an operator commits them; `forged` maps a position to the output it claims instead. */
+export function mnistBatch(count: number, forged: ReadonlyMap<number, Int8Array> = new Map()) {
+  const all = mnistInputs();
+  return Array.from({ length: count }, (_, k) => {
+    const input = all[(k * 37) % all.length];
+    const output = forged.get(k) ?? infer(mnistModel(), input);
+    const inference: Inference = { requestId: tag(`request:${k}`), inputHash: vectorHash(input), outputHash: vectorHash(output) };
+    return { input, output, inference };
+  });
+}
+
+/** Commits `items` as one batch from the operator and returns the commitment id and every leaf's proof. */
+export async function commitMnistBatch(system: BisectionSystem, items: readonly Inference[]) {
+  const leaves = items.map((i) => inferenceLeaf(i.requestId, i.inputHash, i.outputHash));
+  const root = merkleRoot(leaves);
+  const commitmentId = await system.ledger.read.computeCommitmentId([system.mnistModelId, system.operator.account.address, root]);
+  const hash = await system.ledger.write.commitBatch([system.mnistModelId, items], { account: system.operator.account });
+  const proof = (index: number): Hex[] => (items.length === 1 ? [] : merkleProof(leaves, index));
+  return { commitmentId, proof, hash };
+}
+
+/** Challenges inference `index` of a commitment; returns the new dispute id and the transaction hash. */
+export async function challengeInference(
+  system: BisectionSystem,
+  commitmentId: Hex,
+  index: number,
+  inference: Inference,
+  proof: readonly Hex[],
+  claimedOutputHash: Hex,
+) {
+  const hash = await system.ledger.write.challenge([commitmentId, BigInt(index), inference, proof, claimedOutputHash], {
+    account: system.challenger.account,
+  });
+  const disputeId = await system.ledger.read.disputeCount();
+  return { disputeId, hash };
+}

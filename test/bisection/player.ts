@@ -1,0 +1,220 @@
+// How to play the bisection game of contracts/resolvers/BisectionResolver.sol (docs/bisection-game.md).
+// Pure functions: given a side's trace and the game as the contract reports it, they compute the next
+// move. Only `submitMove` touches a chain, through whatever client the caller passes in, so tests,
+// benchmarks and daemons share one strategy.
+import { EMPTY_VECTOR_HASH, forward, neuronLeafFields, neuronStep, stateHash, stepWitness, trace, vectorHash } from "@vinfer/runtime";
+import type { Hex, Int8Model, StepWitness } from "@vinfer/runtime";
+import { toHex } from "viem";
+
+/** IBisectionResolver.GameStatus. */
+export const GameStatus = {
+  None: 0,
+  AwaitingMidState: 1,
+  AwaitingResponse: 2,
+  AwaitingStepProof: 3,
+  OperatorWon: 4,
+  ChallengerWon: 5,
+} as const;
+export type GameStatus = (typeof GameStatus)[keyof typeof GameStatus];
+
+/** IBisectionResolver.Party. */
+export const Party = { None: 0, Operator: 1, Challenger: 2 } as const;
+export type Party = (typeof Party)[keyof typeof Party];
+
+/** IDisputeResolver.Outcome. */
+export const Outcome = { None: 0, OperatorFault: 1, ChallengerFault: 2, NoFault: 3 } as const;
+
+/** The fields of IBisectionResolver.Game a player needs, as `getGame` returns them. */
+export type GameView = {
+  lo: number;
+  hi: number;
+  deadline: number | bigint;
+  status: number;
+  stateLo: Hex;
+  stateHi: Hex;
+  midState: Hex;
+};
+
+/** Int8Mlp.StepWitness as the contract takes it. */
+export type EncodedStepWitness = {
+  layerInput: Hex;
+  partialOutputs: Hex;
+  leaf: {
+    layer: number;
+    neuron: number;
+    layerWidth: number;
+    bias: number;
+    multiplier: number;
+    shift: number;
+    relu: boolean;
+    weights: Hex;
+  };
+  proof: Hex[];
+};
+
+export type Move =
+  | { type: "postMidState"; step: number; state: Hex }
+  | { type: "respond"; step: number; agree: boolean }
+  | { type: "proveStep"; step: number; witness: EncodedStepWitness }
+  | { type: "claimTimeout" }
+  /** Nothing useful to do now: the opponent's move, or a move that could only lose. */
+  | { type: "wait" }
+  | { type: "done" };
+
+export type Role = "operator" | "challenger";
+
+/** One side of a game. */
+export type Player = {
+  role: Role;
+  /** s_0 … s_T of the trace this side stands by (the operator's ends in its committed output). */
+  states: readonly Hex[];
+  /** The true witness of step `step`; both sides know the model and the committed input. */
+  witness(step: number): StepWitness;
+};
+
+const int8Bytes = (v: Int8Array): Hex => toHex(new Uint8Array(v.buffer, v.byteOffset, v.length));
+
+/** A runtime witness in the contract's calldata layout. */
+export function encodeWitness(w: StepWitness): EncodedStepWitness {
+  return {
+    layerInput: int8Bytes(w.layerInput),
+    partialOutputs: int8Bytes(w.partialOutputs),
+    leaf: {
+      layer: w.neuron.layer,
+      neuron: w.neuron.neuron,
+      layerWidth: w.neuron.layerWidth,
+      bias: w.neuron.bias,
+      multiplier: w.neuron.multiplier,
+      shift: w.neuron.shift,
+      relu: w.neuron.relu,
+      weights: int8Bytes(w.neuron.weights),
+    },
+    proof: [...w.proof],
+  };
+}
+
+export const midpoint = (lo: number, hi: number): number => Math.floor((lo + hi) / 2);
+
+/** Whose move a status waits for. */
+export function whoseTurn(status: number): Party {
+  if (status === GameStatus.AwaitingMidState || status === GameStatus.AwaitingStepProof) return Party.Operator;
+  if (status === GameStatus.AwaitingResponse) return Party.Challenger;
+  return Party.None;
+}
+
+/** Rounds of a game on a trace of `traceLength` steps in the worst case: ceil(log2 T). */
+export function maxRounds(traceLength: number): number {
+  return traceLength <= 1 ? 0 : Math.ceil(Math.log2(traceLength));
+}
+
+/**
+ * The honest move of `player` in `game`. With `now` (a block timestamp), a missed deadline of the
+ * opponent becomes a timeout claim.
+ */
+export function nextMove(player: Player, game: GameView, now?: number | bigint): Move {
+  const turn = whoseTurn(game.status);
+  if (turn === Party.None) return { type: "done" };
+  const mine = (turn === Party.Operator) === (player.role === "operator");
+  if (now !== undefined && BigInt(now) > BigInt(game.deadline)) return mine ? { type: "wait" } : { type: "claimTimeout" };
+
+  if (game.status === GameStatus.AwaitingStepProof) {
+    // Anyone may prove the step; only the side the proof favours has a reason to.
+    const witness = player.witness(game.lo);
+    if (witness.stateBefore !== game.stateLo) return { type: "wait" }; // nobody can prove it: the operator times out
+    const operatorRight = witness.stateAfter === game.stateHi;
+    return operatorRight === (player.role === "operator")
+      ? { type: "proveStep", step: game.lo, witness: encodeWitness(witness) }
+      : { type: "wait" };
+  }
+  if (!mine) return { type: "wait" };
+  const mid = midpoint(game.lo, game.hi);
+  if (game.status === GameStatus.AwaitingMidState) return { type: "postMidState", step: mid, state: player.states[mid] };
+  return { type: "respond", step: mid, agree: game.midState === player.states[mid] };
+}
+
+/** A side that computed the inference honestly. */
+export function honestPlayer(role: Role, model: Int8Model, input: Int8Array): Player {
+  return playerWithStates(role, model, input, trace(model, input).states);
+}
+
+/** A side standing by `states`, which may differ from the true trace. */
+export function playerWithStates(role: Role, model: Int8Model, input: Int8Array, states: readonly Hex[]): Player {
+  if (states.length !== model.traceLength + 1) throw new RangeError(`expected ${model.traceLength + 1} states`);
+  const witnesses = new Map<number, StepWitness>();
+  return {
+    role,
+    states,
+    witness(step) {
+      let w = witnesses.get(step);
+      if (w === undefined) witnesses.set(step, (w = stepWitness(model, input, step)));
+      return w;
+    },
+  };
+}
+
+/** s_T of a trace of `traceLength` steps ending in `outputHash`. */
+export const finalState = (traceLength: number, outputHash: Hex): Hex => stateHash(traceLength, outputHash, EMPTY_VECTOR_HASH);
+
+/** The true states, but claiming `outputHash` at the end: an operator that committed a wrong output. */
+export function statesClaimingOutput(states: readonly Hex[], outputHash: Hex): Hex[] {
+  const forged = states.slice();
+  forged[forged.length - 1] = finalState(forged.length - 1, outputHash);
+  return forged;
+}
+
+/**
+ * A real computation of `model` on `input` in which step `faultStep` outputs `value` instead of its
+ * true output, and every later step computes from that. Returns its states and output.
+ */
+export function faultyTrace(
+  model: Int8Model,
+  input: Int8Array,
+  faultStep: number,
+  value: number,
+): { states: Hex[]; output: Int8Array; outputHash: Hex } {
+  const truth = forward(model, input);
+  const states: Hex[] = [];
+  let x = input;
+  let step = 0;
+  model.layers.forEach((layer, l) => {
+    const first = step;
+    let y = truth[l + 1];
+    // Layers wholly before the fault keep their true outputs; the faulty layer and those after it are recomputed.
+    if (faultStep < first + layer.outWidth) {
+      y = new Int8Array(layer.outWidth);
+      for (let j = 0; j < layer.outWidth; j++) {
+        const f = neuronLeafFields(model, l, j);
+        y[j] = first + j === faultStep ? value : neuronStep(f.weights, x, f.bias, f.multiplier, f.shift, f.relu);
+      }
+    }
+    const inputHash = vectorHash(x);
+    for (let j = 0; j < layer.outWidth; j++) states.push(stateHash(step++, inputHash, vectorHash(y.subarray(0, j))));
+    x = y;
+  });
+  const outputHash = vectorHash(x);
+  states.push(finalState(step, outputHash));
+  return { states, output: x, outputHash };
+}
+
+/** Sends `move` for `disputeId` from `account`; returns the transaction hash, or undefined for no move. */
+export async function submitMove<A>(
+  resolver: { write: Record<"postMidState" | "respond" | "proveStep" | "claimTimeout", (...args: never[]) => Promise<Hex>> },
+  disputeId: bigint,
+  move: Move,
+  account: A,
+): Promise<Hex | undefined> {
+  type Write = (args: readonly unknown[], options: { account: A }) => Promise<Hex>;
+  const write = resolver.write as unknown as Record<string, Write>;
+  switch (move.type) {
+    case "postMidState":
+      return write.postMidState([disputeId, move.state], { account });
+    case "respond":
+      return write.respond([disputeId, move.agree], { account });
+    case "proveStep":
+      return write.proveStep([disputeId, move.witness], { account });
+    case "claimTimeout":
+      return write.claimTimeout([disputeId], { account });
+    default:
+      return undefined;
+  }
+}
