@@ -25,6 +25,7 @@ for (const wallet of [operator, challenger]) {
   await token.write.approve([stakeManager.address, 2n ** 256n - 1n], { account: wallet.account });
 }
 await stakeManager.write.deposit([parseEther("100000")], { account: operator.account });
+await ledger.write.fundBondReserve([parseEther("50000")], { account: operator.account });
 const spec = {
   weightsRoot: keccak256(stringToBytes("bench-weights")),
   profileHash: keccak256(stringToBytes("bench-profile")),
@@ -66,9 +67,6 @@ type Row = { action: string; gas: number; floor: number };
 const rows: Row[] = [];
 const add = (action: string, gas: bigint, floor: bigint, per = 1n) =>
   rows.push({ action, gas: Number(gas / per), floor: Number(floor / per) });
-
-// Warm the operator's stake slot the way a live operator's is (not its first commitment ever).
-await ledger.write.commit([modelId, ...Object.values(inference())] as never, { account: operator.account });
 
 const single = inference();
 const commitGas = await measure(

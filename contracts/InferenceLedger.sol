@@ -7,11 +7,15 @@ import {IModelRegistry} from "./interfaces/IModelRegistry.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {IStakeManager} from "./interfaces/IStakeManager.sol";
 import {StakeManager} from "./StakeManager.sol";
+import {ModelRegistry} from "./ModelRegistry.sol";
 import {IDisputeResolver} from "./interfaces/IDisputeResolver.sol";
 import {MerkleTree} from "./libraries/MerkleTree.sol";
 
 /// @title InferenceLedger
 /// @notice Commitments of inference results, their challenge window, their disputes and their settlement.
+/// @dev The ledger deploys the model registry and the stake manager, so both trust it through immutable
+/// bindings. A commitment reads and writes only this contract's storage: model terms are mirrored from
+/// the registry and bonds come from the operator's bond reserve.
 contract InferenceLedger is IInferenceLedger, ReentrancyGuardTransient {
     uint16 private constant _BPS = 10_000;
 
@@ -30,14 +34,19 @@ contract InferenceLedger is IInferenceLedger, ReentrancyGuardTransient {
     /// @inheritdoc IInferenceLedger
     uint256 public disputeCount;
 
+    mapping(bytes32 modelId => IModelRegistry.CommitTerms) private _terms;
+    mapping(uint24 modelIndex => bytes32 modelId) private _modelIds;
+    mapping(address operator => uint256) private _bondReserves;
     mapping(bytes32 commitmentId => Commitment) private _commitments;
     mapping(bytes32 commitmentId => DisputeTally) private _tallies;
     mapping(bytes32 commitmentId => mapping(uint256 leafIndex => uint256 open)) private _openByLeaf;
     mapping(uint256 disputeId => Dispute) private _disputes;
     mapping(address operator => string) private _dataURIs;
 
-    /// @notice Deploys the ledger and the stake manager it alone controls.
-    /// @param registry_ The model registry.
+    /// @notice Deploys the ledger with the model registry and the stake manager it alone talks to.
+    /// @param minChallengeWindow The shortest challenge window a model may have, in seconds.
+    /// @param maxChallengeWindow The longest challenge window a model may have, in seconds.
+    /// @param maxDisputeDuration The longest dispute a model's resolver may run, in seconds.
     /// @param stakeToken The ERC-20 operators stake and challengers bond in.
     /// @param treasury Where slashed stake and burned bond shares are credited.
     /// @param unbondingDelay Seconds a withdrawal waits; must outlast any challenge window plus any dispute,
@@ -45,7 +54,9 @@ contract InferenceLedger is IInferenceLedger, ReentrancyGuardTransient {
     /// @param rewardBps Share of a slashed bond credited to the winning challenger.
     /// @param burnBps Share of a losing challenger's bond credited to the treasury instead of the operator.
     constructor(
-        IModelRegistry registry_,
+        uint32 minChallengeWindow,
+        uint32 maxChallengeWindow,
+        uint32 maxDisputeDuration,
         IERC20 stakeToken,
         address treasury,
         uint64 unbondingDelay,
@@ -53,9 +64,8 @@ contract InferenceLedger is IInferenceLedger, ReentrancyGuardTransient {
         uint16 burnBps
     ) {
         if (rewardBps > _BPS || burnBps > _BPS) revert LedgerInvalidConfiguration();
-        uint256 longestExposure = uint256(registry_.maxChallengeWindow()) + registry_.maxDisputeDuration();
-        if (unbondingDelay <= longestExposure) revert LedgerInvalidConfiguration();
-        registry = registry_;
+        if (unbondingDelay <= uint256(maxChallengeWindow) + maxDisputeDuration) revert LedgerInvalidConfiguration();
+        registry = new ModelRegistry(minChallengeWindow, maxChallengeWindow, maxDisputeDuration);
         stakeManager = new StakeManager(stakeToken, treasury, unbondingDelay);
         challengerRewardBps = rewardBps;
         challengerBurnBps = burnBps;
@@ -89,12 +99,12 @@ contract InferenceLedger is IInferenceLedger, ReentrancyGuardTransient {
         return id;
     }
 
-    /// @dev Records a commitment in its one slot and locks its bond.
+    /// @dev Records a commitment in its one slot and takes its bond from the operator's reserve.
     function _open(bytes32 modelId, bytes32 root, uint24 count)
         private
         returns (bytes32 id, uint40 deadline, uint256 bond)
     {
-        IModelRegistry.CommitTerms memory terms = registry.commitTerms(modelId);
+        IModelRegistry.CommitTerms memory terms = _terms[modelId];
         if (terms.index == 0) revert LedgerModelNotFound(modelId);
         if (terms.deprecated) revert LedgerModelDeprecated(modelId);
         id = computeCommitmentId(modelId, msg.sender, root);
@@ -108,7 +118,9 @@ contract InferenceLedger is IInferenceLedger, ReentrancyGuardTransient {
             count: count,
             modelIndex: terms.index
         });
-        stakeManager.lock(msg.sender, bond);
+        uint256 reserve = _bondReserves[msg.sender];
+        if (reserve < bond) revert LedgerInsufficientBondReserve(msg.sender, reserve, bond);
+        _bondReserves[msg.sender] = reserve - bond;
     }
 
     // ---------------------------------------------------------------- challenges
@@ -131,7 +143,7 @@ contract InferenceLedger is IInferenceLedger, ReentrancyGuardTransient {
         if (claimedOutputHash == inference.outputHash) {
             revert LedgerClaimMatchesCommitment(commitmentId, claimedOutputHash);
         }
-        bytes32 modelId = registry.modelIdAt(c.modelIndex);
+        bytes32 modelId = _modelIds[c.modelIndex];
         bytes32 leaf = _leaf(inference.requestId, inference.inputHash, inference.outputHash);
         (bytes32 root, bool valid) = MerkleTree.processProof(leaf, leafIndex, c.count, proof);
         if (!valid || computeCommitmentId(modelId, c.operator, root) != commitmentId) {
@@ -263,11 +275,35 @@ contract InferenceLedger is IInferenceLedger, ReentrancyGuardTransient {
     function _settle(bytes32 commitmentId, Commitment storage c) private {
         c.status = CommitmentStatus.Settled;
         uint256 bond = _bond(c);
+        _bondReserves[c.operator] += bond;
         emit CommitmentSettled(commitmentId, c.operator, bond);
-        stakeManager.unlock(c.operator, bond);
     }
 
-    // ---------------------------------------------------------------- operators
+    // ---------------------------------------------------------------- operators and models
+
+    /// @inheritdoc IInferenceLedger
+    function fundBondReserve(uint256 amount) external {
+        uint256 reserve = _bondReserves[msg.sender] + amount;
+        _bondReserves[msg.sender] = reserve;
+        emit BondReserveFunded(msg.sender, amount, reserve);
+        stakeManager.lock(msg.sender, amount);
+    }
+
+    /// @inheritdoc IInferenceLedger
+    function releaseBondReserve(uint256 amount) external {
+        uint256 reserve = _bondReserves[msg.sender];
+        if (reserve < amount) revert LedgerInsufficientBondReserve(msg.sender, reserve, amount);
+        _bondReserves[msg.sender] = reserve - amount;
+        emit BondReserveReleased(msg.sender, amount, reserve - amount);
+        stakeManager.unlock(msg.sender, amount);
+    }
+
+    /// @inheritdoc IInferenceLedger
+    function syncModelTerms(bytes32 modelId, IModelRegistry.CommitTerms calldata terms) external {
+        if (msg.sender != address(registry)) revert LedgerOnlyRegistry(msg.sender);
+        _terms[modelId] = terms;
+        _modelIds[terms.index] = modelId;
+    }
 
     /// @inheritdoc IInferenceLedger
     function setDataURI(string calldata uri) external {
@@ -289,7 +325,12 @@ contract InferenceLedger is IInferenceLedger, ReentrancyGuardTransient {
 
     /// @inheritdoc IInferenceLedger
     function modelOf(bytes32 commitmentId) external view returns (bytes32) {
-        return registry.modelIdAt(_existing(commitmentId).modelIndex);
+        return _modelIds[_existing(commitmentId).modelIndex];
+    }
+
+    /// @inheritdoc IInferenceLedger
+    function bondReserveOf(address operator) external view returns (uint256) {
+        return _bondReserves[operator];
     }
 
     /// @inheritdoc IInferenceLedger
@@ -299,8 +340,7 @@ contract InferenceLedger is IInferenceLedger, ReentrancyGuardTransient {
 
     /// @inheritdoc IInferenceLedger
     function challengeBond(bytes32 commitmentId) external view returns (uint256) {
-        bytes32 modelId = registry.modelIdAt(_existing(commitmentId).modelIndex);
-        return registry.getModel(modelId).spec.challengerBond;
+        return registry.getModel(_modelIds[_existing(commitmentId).modelIndex]).spec.challengerBond;
     }
 
     /// @inheritdoc IInferenceLedger
@@ -337,8 +377,7 @@ contract InferenceLedger is IInferenceLedger, ReentrancyGuardTransient {
 
     /// @dev The bond behind a commitment: the model's immutable bond per inference times its size.
     function _bond(Commitment storage c) private view returns (uint256) {
-        (, IModelRegistry.CommitTerms memory terms) = registry.commitTermsAt(c.modelIndex);
-        return uint256(terms.bondPerInference) * c.count;
+        return uint256(_terms[_modelIds[c.modelIndex]].bondPerInference) * c.count;
     }
 
     /// @dev `keccak256(bytes.concat(keccak256(abi.encode(requestId, inputHash, outputHash))))`, in scratch memory.

@@ -3,9 +3,12 @@ pragma solidity 0.8.30;
 
 import {IModelRegistry} from "./interfaces/IModelRegistry.sol";
 import {IDisputeResolver} from "./interfaces/IDisputeResolver.sol";
+import {IInferenceLedger} from "./interfaces/IInferenceLedger.sol";
 
 /// @title ModelRegistry
 /// @notice Immutable model records keyed by `keccak256(abi.encode(weightsRoot, profileHash, resolver))`.
+/// @dev Deployed by the ledger; every change of a model's commit terms is pushed to it in the same
+/// transaction, so the ledger reads them from its own storage on every commitment.
 contract ModelRegistry is IModelRegistry {
     /// @inheritdoc IModelRegistry
     uint32 public immutable minChallengeWindow;
@@ -13,6 +16,8 @@ contract ModelRegistry is IModelRegistry {
     uint32 public immutable maxChallengeWindow;
     /// @inheritdoc IModelRegistry
     uint32 public immutable maxDisputeDuration;
+    /// @inheritdoc IModelRegistry
+    address public immutable ledger;
 
     /// @inheritdoc IModelRegistry
     uint24 public modelCount;
@@ -29,6 +34,7 @@ contract ModelRegistry is IModelRegistry {
         minChallengeWindow = minWindow;
         maxChallengeWindow = maxWindow;
         maxDisputeDuration = maxDispute;
+        ledger = msg.sender;
     }
 
     /// @inheritdoc IModelRegistry
@@ -50,17 +56,19 @@ contract ModelRegistry is IModelRegistry {
         uint24 index = modelCount + 1;
         modelCount = index;
         _modelIds[index] = modelId;
-        _terms[modelId] = CommitTerms({
+        CommitTerms memory terms = CommitTerms({
             index: index,
             challengeWindow: spec.challengeWindow,
             bondPerInference: spec.bondPerInference,
             deprecated: false
         });
+        _terms[modelId] = terms;
         Model storage model = _models[modelId];
         model.spec = spec;
         model.owner = msg.sender;
         model.index = index;
         emit ModelRegistered(modelId, msg.sender, index, spec);
+        IInferenceLedger(ledger).syncModelTerms(modelId, terms);
     }
 
     /// @inheritdoc IModelRegistry
@@ -73,6 +81,7 @@ contract ModelRegistry is IModelRegistry {
         terms.deprecated = true;
         model.deprecated = true;
         emit ModelDeprecated(modelId);
+        IInferenceLedger(ledger).syncModelTerms(modelId, terms);
     }
 
     /// @inheritdoc IModelRegistry
@@ -90,13 +99,6 @@ contract ModelRegistry is IModelRegistry {
     /// @inheritdoc IModelRegistry
     function commitTerms(bytes32 modelId) external view returns (CommitTerms memory) {
         return _terms[modelId];
-    }
-
-    /// @inheritdoc IModelRegistry
-    function commitTermsAt(uint24 index) external view returns (bytes32 modelId, CommitTerms memory terms) {
-        modelId = _modelIds[index];
-        if (modelId == bytes32(0)) revert RegistryModelIndexNotFound(index);
-        terms = _terms[modelId];
     }
 
     /// @inheritdoc IModelRegistry

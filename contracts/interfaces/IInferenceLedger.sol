@@ -8,9 +8,12 @@ import {IStakeManager} from "./IStakeManager.sol";
 /// @title IInferenceLedger
 /// @notice Operators commit, with stake behind them, to what a model computed for a request; anyone may
 /// challenge a commitment inside its window; commitments nobody proved wrong settle.
-/// @dev A commitment costs one storage slot: its id is `keccak256(abi.encode(modelId, operator, root))`
-/// and its record packs everything else settlement needs. The root and every leaf appear in events; a
-/// challenge recomputes the root from a Merkle proof and must land on the id.
+/// @dev A commitment touches only the ledger's own storage and costs one new slot: its id is
+/// `keccak256(abi.encode(modelId, operator, root))` and its record packs everything else settlement
+/// needs. The root and every leaf appear in events; a challenge recomputes the root from a Merkle proof
+/// and must land on the id. Bonds come from the operator's bond reserve (stake locked in the stake
+/// manager once, in bulk) and settled bonds return to it, so no commitment pays for a call to another
+/// contract; the registry pushes each model's commit terms here when it registers or deprecates one.
 interface IInferenceLedger {
     /// @notice One committed inference: the leaf preimage.
     struct Inference {
@@ -127,7 +130,7 @@ interface IInferenceLedger {
     /// @notice Emitted when a dispute closes with `status`.
     event DisputeResolved(uint256 indexed disputeId, bytes32 indexed commitmentId, DisputeStatus status);
 
-    /// @notice Emitted when a commitment settles and its bond returns to the operator's free stake.
+    /// @notice Emitted when a commitment settles and its bond returns to the operator's bond reserve.
     event CommitmentSettled(bytes32 indexed commitmentId, address indexed operator, uint256 bond);
 
     /// @notice Emitted when a commitment is slashed because inference `fraudulentLeaf` was proven wrong.
@@ -139,6 +142,12 @@ interface IInferenceLedger {
         uint256 slashed,
         uint256 reward
     );
+
+    /// @notice Emitted when an operator locks `amount` more of its free stake into its bond reserve.
+    event BondReserveFunded(address indexed operator, uint256 amount, uint256 reserve);
+
+    /// @notice Emitted when an operator returns `amount` of its bond reserve to free stake.
+    event BondReserveReleased(address indexed operator, uint256 amount, uint256 reserve);
 
     /// @notice Emitted when an operator sets where it publishes its commitments' inputs and outputs.
     event DataURISet(address indexed operator, string uri);
@@ -194,10 +203,30 @@ interface IInferenceLedger {
     /// @notice The dispute may still be resolved until `expiresAt`.
     error LedgerDisputeNotExpired(uint256 disputeId, uint256 expiresAt);
 
+    /// @notice The operator's bond reserve cannot back what is asked.
+    error LedgerInsufficientBondReserve(address operator, uint256 reserve, uint256 needed);
+
+    /// @notice Only the registry may push model terms.
+    error LedgerOnlyRegistry(address caller);
+
     /// @notice The deployment parameters are inconsistent.
     error LedgerInvalidConfiguration();
 
-    /// @notice Commits one inference of `modelId`, locking the model's bond per inference.
+    /// @notice Locks `amount` of the caller's free stake into its bond reserve, from which commitments draw
+    /// their bonds and to which settled bonds return.
+    /// @param amount Tokens to move from free stake into the reserve.
+    function fundBondReserve(uint256 amount) external;
+
+    /// @notice Returns `amount` of the caller's bond reserve to its free stake.
+    /// @param amount Tokens to release; bonds behind open commitments are not part of the reserve.
+    function releaseBondReserve(uint256 amount) external;
+
+    /// @notice Records a model's commit terms. Only the registry calls it, when it registers or deprecates a model.
+    /// @param modelId The model.
+    /// @param terms Its terms.
+    function syncModelTerms(bytes32 modelId, IModelRegistry.CommitTerms calldata terms) external;
+
+    /// @notice Commits one inference of `modelId`, taking the model's bond per inference from the bond reserve.
     /// @param modelId The model the operator ran.
     /// @param requestId The request's id.
     /// @param inputHash H(input).
@@ -208,7 +237,7 @@ interface IInferenceLedger {
         returns (bytes32 commitmentId);
 
     /// @notice Commits a batch of inferences of `modelId` under the Merkle root the contract computes,
-    /// locking the bond per inference times the batch size.
+    /// taking the bond per inference times the batch size from the bond reserve.
     /// @param modelId The model the operator ran.
     /// @param items The inferences, in leaf order.
     /// @return commitmentId The new commitment's id.
@@ -230,7 +259,8 @@ interface IInferenceLedger {
         bytes32 claimedOutputHash
     ) external returns (uint256 disputeId);
 
-    /// @notice Settles a pending commitment after its deadline and returns its bond to free stake. Anyone may call it.
+    /// @notice Settles a pending commitment after its deadline and returns its bond to the operator's bond
+    /// reserve. Anyone may call it.
     /// @param commitmentId The commitment.
     function settle(bytes32 commitmentId) external;
 
@@ -252,6 +282,11 @@ interface IInferenceLedger {
     /// @notice Sets where the caller publishes its commitments' inputs and outputs.
     /// @param uri The base URI of the operator's data endpoint.
     function setDataURI(string calldata uri) external;
+
+    /// @notice The part of `operator`'s locked stake not yet behind a commitment.
+    /// @param operator The operator.
+    /// @return reserve The reserve.
+    function bondReserveOf(address operator) external view returns (uint256 reserve);
 
     /// @notice A commitment's stored record.
     /// @param commitmentId The commitment.
@@ -308,11 +343,11 @@ interface IInferenceLedger {
         pure
         returns (bytes32 commitmentId);
 
-    /// @notice The registry of models.
+    /// @notice The registry of models, deployed by this ledger.
     /// @return registry The registry.
     function registry() external view returns (IModelRegistry registry);
 
-    /// @notice The stake manager holding every token.
+    /// @notice The stake manager holding every token, deployed by this ledger.
     /// @return stakeManager The stake manager.
     function stakeManager() external view returns (IStakeManager stakeManager);
 

@@ -98,12 +98,6 @@ interface IModelRegistry {
     /// @return terms The packed terms.
     function commitTerms(bytes32 modelId) external view returns (CommitTerms memory terms);
 
-    /// @notice Returns the id and commit terms of the model registered under `index`.
-    /// @param index The registration number.
-    /// @return modelId The model's id; reverts with {RegistryModelIndexNotFound} when absent.
-    /// @return terms The packed terms.
-    function commitTermsAt(uint24 index) external view returns (bytes32 modelId, CommitTerms memory terms);
-
     /// @notice Computes a model's id from its content.
     /// @param weightsRoot The content commitment.
     /// @param profileHash The determinism profile.
@@ -129,4 +123,8 @@ interface IModelRegistry {
     /// @notice The longest dispute a model's resolver may run, in seconds.
     /// @return seconds_ The bound.
     function maxDisputeDuration() external view returns (uint32 seconds_);
+
+    /// @notice The ledger this registry pushes commit terms to: the contract that deployed it.
+    /// @return ledger The ledger's address.
+    function ledger() external view returns (address ledger);
 }

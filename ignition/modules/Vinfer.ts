@@ -1,8 +1,8 @@
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
 
 /**
- * The whole vinfer system on a local chain: a mintable test stake token, the model registry, the
- * ledger with the stake manager it deploys, and the committee resolver.
+ * The whole vinfer system on a local chain: a mintable test stake token, the ledger with the model
+ * registry and stake manager it deploys, and the committee resolver.
  *
  * Local parameters are short enough for a demo yet keep the protocol's safety relation:
  * unbondingDelay > maxChallengeWindow + maxDisputeDuration (the ledger's constructor enforces it).
@@ -23,16 +23,18 @@ export default buildModule("Vinfer", (m) => {
   const votingPeriod = m.getParameter("votingPeriod", 3600);
 
   const token = m.contract("TestToken");
-  const registry = m.contract("ModelRegistry", [minChallengeWindow, maxChallengeWindow, maxDisputeDuration]);
   const ledger = m.contract("InferenceLedger", [
-    registry,
+    minChallengeWindow,
+    maxChallengeWindow,
+    maxDisputeDuration,
     token,
     treasury,
     unbondingDelay,
     challengerRewardBps,
     challengerBurnBps,
   ]);
-  // The ledger deploys the stake manager it alone controls.
+  // The ledger deploys the registry and the stake manager it alone talks to.
+  const registry = m.contractAt("ModelRegistry", m.staticCall(ledger, "registry"));
   const stakeManager = m.contractAt("StakeManager", m.staticCall(ledger, "stakeManager"));
   const committeeResolver = m.contract("CommitteeResolver", [ledger, arbiters, committeeThreshold, votingPeriod]);
 

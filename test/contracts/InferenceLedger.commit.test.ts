@@ -3,6 +3,7 @@ import { keccak256, stringToBytes } from "viem";
 import {
   BOND_PER_INFERENCE,
   CHALLENGE_WINDOW,
+  INITIAL_RESERVE,
   INITIAL_STAKE,
   commitBatch,
   commitOne,
@@ -21,7 +22,7 @@ describe("InferenceLedger: commitments", () => {
     system = await loadSystem();
   });
 
-  it("commits one inference, locks its bond and emits every leaf field", async () => {
+  it("commits one inference, takes its bond from the reserve and emits every leaf field", async () => {
     const { ledger, stakeManager, operator, modelId } = system;
     const inference = sampleInference(1);
     const id = await ledger.read.computeCommitmentId([modelId, operator.account.address, leafOf(inference)]);
@@ -45,9 +46,11 @@ describe("InferenceLedger: commitments", () => {
     expect(await ledger.read.bondOf([id])).to.equal(BOND_PER_INFERENCE);
     expect(await ledger.read.inferenceStatus([id, 0n])).to.equal(1); // Pending
     expect(await ledger.read.inferenceStatus([id, 1n])).to.equal(0); // None
+    expect(await ledger.read.bondReserveOf([operator.account.address])).to.equal(INITIAL_RESERVE - BOND_PER_INFERENCE);
+    // The bond was locked in the stake manager when the reserve was funded; the commitment moves nothing there.
     expect(await stakeManager.read.stakeOf([operator.account.address])).to.deep.equal({
-      free: INITIAL_STAKE - BOND_PER_INFERENCE,
-      locked: BOND_PER_INFERENCE,
+      free: INITIAL_STAKE - INITIAL_RESERVE,
+      locked: INITIAL_RESERVE,
     });
   });
 
@@ -65,7 +68,8 @@ describe("InferenceLedger: commitments", () => {
     expect(events[0].args.bond).to.equal(13n * BOND_PER_INFERENCE);
     expect(events[0].args.items).to.deep.equal(items);
     expect((await ledger.read.getCommitment([id])).count).to.equal(13);
-    expect((await stakeManager.read.stakeOf([operator.account.address])).locked).to.equal(13n * BOND_PER_INFERENCE);
+    expect(await ledger.read.bondReserveOf([operator.account.address])).to.equal(INITIAL_RESERVE - 13n * BOND_PER_INFERENCE);
+    expect((await stakeManager.read.stakeOf([operator.account.address])).locked).to.equal(INITIAL_RESERVE);
   });
 
   it("rejects empty and oversized batches", async () => {
@@ -119,21 +123,56 @@ describe("InferenceLedger: commitments", () => {
     );
   });
 
-  it("rejects a commitment the operator's free stake cannot back", async () => {
-    const { ledger, stakeManager, stranger, modelId } = system;
+  it("rejects a commitment the operator's bond reserve cannot back", async () => {
+    const { ledger, stranger, modelId } = system;
     const inference = sampleInference(4);
     await viem.assertions.revertWithCustomErrorWithArgs(
       ledger.write.commit([modelId, inference.requestId, inference.inputHash, inference.outputHash], { account: stranger.account }),
+      ledger,
+      "LedgerInsufficientBondReserve",
+      [(a: string) => a.toLowerCase() === stranger.account.address.toLowerCase(), 0n, BOND_PER_INFERENCE] as never,
+    );
+    const tooMany = Array.from({ length: 501 }, (_, i) => sampleInference(i));
+    await viem.assertions.revertWithCustomError(ledger.write.commitBatch([modelId, tooMany], { account: system.operator.account }), ledger, "LedgerInsufficientBondReserve");
+  });
+
+  it("funds and releases the bond reserve from and to free stake", async () => {
+    const { ledger, stakeManager, operator } = system;
+    await viem.assertions.emitWithArgs(ledger.write.fundBondReserve([7n], { account: operator.account }), ledger, "BondReserveFunded", [
+      (a: string) => a.toLowerCase() === operator.account.address.toLowerCase(),
+      7n,
+      INITIAL_RESERVE + 7n,
+    ] as never);
+    await viem.assertions.emitWithArgs(ledger.write.releaseBondReserve([10n], { account: operator.account }), ledger, "BondReserveReleased", [
+      (a: string) => a.toLowerCase() === operator.account.address.toLowerCase(),
+      10n,
+      INITIAL_RESERVE - 3n,
+    ] as never);
+    expect(await stakeManager.read.stakeOf([operator.account.address])).to.deep.equal({
+      free: INITIAL_STAKE - INITIAL_RESERVE + 3n,
+      locked: INITIAL_RESERVE - 3n,
+    });
+    await viem.assertions.revertWithCustomError(
+      ledger.write.fundBondReserve([INITIAL_STAKE], { account: operator.account }),
       stakeManager,
       "StakeInsufficientFree",
-      [(a: string) => a.toLowerCase() === stranger.account.address.toLowerCase(), 0n, BOND_PER_INFERENCE] as never,
+    );
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      ledger.write.releaseBondReserve([INITIAL_RESERVE], { account: operator.account }),
+      ledger,
+      "LedgerInsufficientBondReserve",
+      [(a: string) => a.toLowerCase() === operator.account.address.toLowerCase(), INITIAL_RESERVE - 3n, INITIAL_RESERVE] as never,
     );
   });
 
-  it("keeps locked stake out of reach of withdrawals", async () => {
-    const { stakeManager, operator } = system;
+  it("keeps stake behind open commitments out of reach of withdrawals", async () => {
+    const { ledger, stakeManager, operator } = system;
     await commitBatch(system, Array.from({ length: 10 }, (_, i) => sampleInference(i)));
-    const free = INITIAL_STAKE - 10n * BOND_PER_INFERENCE;
+    const bonded = 10n * BOND_PER_INFERENCE;
+    // Release everything that is not behind a commitment, then try to take more.
+    await ledger.write.releaseBondReserve([INITIAL_RESERVE - bonded], { account: operator.account });
+    await viem.assertions.revertWithCustomError(ledger.write.releaseBondReserve([1n], { account: operator.account }), ledger, "LedgerInsufficientBondReserve");
+    const free = INITIAL_STAKE - bonded;
     await viem.assertions.revertWithCustomErrorWithArgs(
       stakeManager.write.requestWithdrawal([INITIAL_STAKE], { account: operator.account }),
       stakeManager,
@@ -141,7 +180,16 @@ describe("InferenceLedger: commitments", () => {
       [(a: string) => a.toLowerCase() === operator.account.address.toLowerCase(), free, INITIAL_STAKE] as never,
     );
     await stakeManager.write.requestWithdrawal([free], { account: operator.account });
-    expect(await stakeManager.read.stakeOf([operator.account.address])).to.deep.equal({ free: 0n, locked: 10n * BOND_PER_INFERENCE });
+    expect(await stakeManager.read.stakeOf([operator.account.address])).to.deep.equal({ free: 0n, locked: bonded });
+  });
+
+  it("accepts model terms only from its registry", async () => {
+    const { ledger, stranger, modelId } = system;
+    await viem.assertions.revertWithCustomError(
+      ledger.write.syncModelTerms([modelId, { index: 1, challengeWindow: 1, bondPerInference: 0n, deprecated: false }], { account: stranger.account }),
+      ledger,
+      "LedgerOnlyRegistry",
+    );
   });
 
   it("records each operator's data endpoint", async () => {
@@ -163,16 +211,24 @@ describe("InferenceLedger: commitments", () => {
   });
 
   it("refuses an unbonding delay that a slash could outrun, and shares above 100%", async () => {
-    const { ledger, registry, token, deployer } = system;
-    const exposure = BigInt(await registry.read.maxChallengeWindow()) + BigInt(await registry.read.maxDisputeDuration());
+    const { ledger, token, deployer } = system;
+    const [minWindow, maxWindow, maxDispute] = [10, 1000, 500] as const;
+    const exposure = BigInt(maxWindow + maxDispute);
     const treasury = deployer.account.address;
-    for (const args of [
-      [registry.address, token.address, treasury, exposure, 5000, 1000],
-      [registry.address, token.address, treasury, exposure + 1n, 10_001, 1000],
-      [registry.address, token.address, treasury, exposure + 1n, 5000, 10_001],
+    for (const [delay, reward, burn] of [
+      [exposure, 5000, 1000],
+      [exposure + 1n, 10_001, 1000],
+      [exposure + 1n, 5000, 10_001],
     ] as const) {
-      await viem.assertions.revertWithCustomError(viem.deployContract("InferenceLedger", [...args]), ledger, "LedgerInvalidConfiguration");
+      await viem.assertions.revertWithCustomError(
+        viem.deployContract("InferenceLedger", [minWindow, maxWindow, maxDispute, token.address, treasury, delay, reward, burn]),
+        ledger,
+        "LedgerInvalidConfiguration",
+      );
     }
-    await viem.deployContract("InferenceLedger", [registry.address, token.address, treasury, exposure + 1n, 5000, 1000]);
+    const fresh = await viem.deployContract("InferenceLedger", [minWindow, maxWindow, maxDispute, token.address, treasury, exposure + 1n, 5000, 1000]);
+    const registry = await viem.getContractAt("ModelRegistry", await fresh.read.registry());
+    expect((await registry.read.ledger()).toLowerCase()).to.equal(fresh.address.toLowerCase());
+    expect(await registry.read.maxChallengeWindow()).to.equal(maxWindow);
   });
 });

@@ -3,6 +3,7 @@ import { keccak256, stringToBytes } from "viem";
 import {
   BOND_PER_INFERENCE,
   CHALLENGER_BOND,
+  INITIAL_RESERVE,
   INITIAL_STAKE,
   BPS,
   commitBatch,
@@ -59,7 +60,11 @@ describe("InferenceLedger: dispute outcomes", () => {
     expect((await ledger.read.getDispute([1n])).status).to.equal(2); // OperatorFault
     expect(await ledger.read.inferenceStatus([batch.id, 3n])).to.equal(4); // Fraudulent
     for (const i of [0n, 2n, 4n, 7n]) expect(await ledger.read.inferenceStatus([batch.id, i])).to.equal(5); // Voided
-    expect(await stakeManager.read.stakeOf([operator.account.address])).to.deep.equal({ free: INITIAL_STAKE - bond, locked: 0n });
+    expect(await stakeManager.read.stakeOf([operator.account.address])).to.deep.equal({
+      free: INITIAL_STAKE - INITIAL_RESERVE,
+      locked: INITIAL_RESERVE - bond,
+    });
+    expect(await ledger.read.bondReserveOf([operator.account.address])).to.equal(INITIAL_RESERVE - bond);
     expect(await stakeManager.read.creditOf([challenger.account.address])).to.equal(reward + CHALLENGER_BOND);
     expect(await stakeManager.read.creditOf([deployer.account.address])).to.equal(bond - reward); // treasury
     expect(await stakeManager.read.escrowed()).to.equal(0n);
@@ -100,7 +105,7 @@ describe("InferenceLedger: dispute outcomes", () => {
 
     await networkHelpers.time.increase(601);
     await ledger.write.settle([batch.id]);
-    expect(await stakeManager.read.stakeOf([operator.account.address])).to.deep.equal({ free: INITIAL_STAKE, locked: 0n });
+    expect(await ledger.read.bondReserveOf([operator.account.address])).to.equal(INITIAL_RESERVE);
   });
 
   it("refunds the challenger when the committee reaches no quorum", async () => {

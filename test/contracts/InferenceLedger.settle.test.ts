@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { keccak256, stringToBytes } from "viem";
 import {
   BOND_PER_INFERENCE,
-  INITIAL_STAKE,
+  INITIAL_RESERVE,
   commitBatch,
   commitOne,
   loadSystem,
@@ -18,7 +18,7 @@ describe("InferenceLedger: settlement", () => {
     system = await loadSystem();
   });
 
-  it("settles only after the deadline, by anyone, and returns the bond to free stake", async () => {
+  it("settles only after the deadline, by anyone, and returns the bond to the operator's reserve", async () => {
     const { ledger, stakeManager, operator, stranger } = system;
     const items = Array.from({ length: 5 }, (_, i) => sampleInference(i));
     const { id } = await commitBatch(system, items);
@@ -39,7 +39,8 @@ describe("InferenceLedger: settlement", () => {
     ] as never);
     expect((await ledger.read.getCommitment([id])).status).to.equal(3); // Settled
     expect(await ledger.read.inferenceStatus([id, 4n])).to.equal(3); // Settled
-    expect(await stakeManager.read.stakeOf([operator.account.address])).to.deep.equal({ free: INITIAL_STAKE, locked: 0n });
+    expect(await ledger.read.bondReserveOf([operator.account.address])).to.equal(INITIAL_RESERVE);
+    expect((await stakeManager.read.stakeOf([operator.account.address])).locked).to.equal(INITIAL_RESERVE);
   });
 
   it("never settles twice, nor an unknown commitment", async () => {
@@ -62,7 +63,7 @@ describe("InferenceLedger: settlement", () => {
   });
 
   it("settles many at once, skipping what cannot settle yet", async () => {
-    const { ledger, stakeManager, operator, challenger } = system;
+    const { ledger, operator, challenger } = system;
     const early = await Promise.all([0, 1, 2].map((i) => commitOne(system, sampleInference(i))));
     const disputed = sampleInference(3);
     const disputedId = await commitOne(system, disputed);
@@ -77,6 +78,6 @@ describe("InferenceLedger: settlement", () => {
     for (const id of early) expect((await ledger.read.getCommitment([id])).status).to.equal(3);
     expect((await ledger.read.getCommitment([disputedId])).status).to.equal(2);
     expect((await ledger.read.getCommitment([late])).status).to.equal(1);
-    expect((await stakeManager.read.stakeOf([operator.account.address])).locked).to.equal(2n * BOND_PER_INFERENCE);
+    expect(await ledger.read.bondReserveOf([operator.account.address])).to.equal(INITIAL_RESERVE - 2n * BOND_PER_INFERENCE);
   });
 });

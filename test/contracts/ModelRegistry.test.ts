@@ -120,7 +120,6 @@ describe("ModelRegistry", () => {
     await viem.assertions.revertWithCustomErrorWithArgs(registry.write.deprecateModel([unknown]), registry, "RegistryModelNotFound", [unknown]);
     await viem.assertions.revertWithCustomErrorWithArgs(registry.read.getModel([unknown]), registry, "RegistryModelNotFound", [unknown]);
     await viem.assertions.revertWithCustomErrorWithArgs(registry.read.modelIdAt([9]), registry, "RegistryModelIndexNotFound", [9]);
-    await viem.assertions.revertWithCustomErrorWithArgs(registry.read.commitTermsAt([9]), registry, "RegistryModelIndexNotFound", [9]);
     expect((await registry.read.commitTerms([unknown])).index).to.equal(0);
   });
 

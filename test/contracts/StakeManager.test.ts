@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { parseEther, zeroAddress } from "viem";
-import { INITIAL_STAKE, loadSystem, networkHelpers, now, viem, type System } from "../helpers/system.ts";
+import { INITIAL_RESERVE, INITIAL_STAKE, loadSystem, networkHelpers, now, viem, type System } from "../helpers/system.ts";
 
 describe("StakeManager", () => {
   let system: System;
@@ -18,14 +18,15 @@ describe("StakeManager", () => {
 
   it("credits deposits to the depositor or to a named operator", async () => {
     const { stakeManager, token, operator, stranger } = system;
-    expect(await stakeManager.read.stakeOf([operator.account.address])).to.deep.equal({ free: INITIAL_STAKE, locked: 0n });
+    const free = INITIAL_STAKE - INITIAL_RESERVE; // the fixture locked the rest into the bond reserve
+    expect(await stakeManager.read.stakeOf([operator.account.address])).to.deep.equal({ free, locked: INITIAL_RESERVE });
     await viem.assertions.emitWithArgs(
       stakeManager.write.depositFor([operator.account.address, 7n], { account: stranger.account }),
       stakeManager,
       "Deposited",
       [operator.account.address, stranger.account.address, 7n] as never,
     );
-    expect((await stakeManager.read.stakeOf([operator.account.address])).free).to.equal(INITIAL_STAKE + 7n);
+    expect((await stakeManager.read.stakeOf([operator.account.address])).free).to.equal(free + 7n);
     expect(await token.read.balanceOf([stakeManager.address])).to.equal(2n * INITIAL_STAKE + 7n);
     await viem.assertions.revertWithCustomError(stakeManager.write.deposit([0n], { account: operator.account }), stakeManager, "StakeZeroAmount");
   });
@@ -36,7 +37,7 @@ describe("StakeManager", () => {
     await stakeManager.write.requestWithdrawal([amount], { account: operator.account });
     const readyAt = (await now()) + (await stakeManager.read.unbondingDelay());
     expect(await stakeManager.read.withdrawalOf([operator.account.address])).to.deep.equal({ amount, readyAt });
-    expect((await stakeManager.read.stakeOf([operator.account.address])).free).to.equal(INITIAL_STAKE - amount);
+    expect((await stakeManager.read.stakeOf([operator.account.address])).free).to.equal(INITIAL_STAKE - INITIAL_RESERVE - amount);
 
     await networkHelpers.time.setNextBlockTimestamp(readyAt - 1n);
     await viem.assertions.revertWithCustomErrorWithArgs(
@@ -70,17 +71,17 @@ describe("StakeManager", () => {
       operator.account.address,
       15n,
     ] as never);
-    expect((await stakeManager.read.stakeOf([operator.account.address])).free).to.equal(INITIAL_STAKE);
+    expect((await stakeManager.read.stakeOf([operator.account.address])).free).to.equal(INITIAL_STAKE - INITIAL_RESERVE);
     await viem.assertions.revertWithCustomError(stakeManager.write.cancelWithdrawal({ account: operator.account }), stakeManager, "StakeNoWithdrawal");
   });
 
   it("refuses to unbond more than the free stake, or nothing", async () => {
     const { stakeManager, operator } = system;
     await viem.assertions.revertWithCustomErrorWithArgs(
-      stakeManager.write.requestWithdrawal([INITIAL_STAKE + 1n], { account: operator.account }),
+      stakeManager.write.requestWithdrawal([INITIAL_STAKE], { account: operator.account }),
       stakeManager,
       "StakeInsufficientFree",
-      [operator.account.address, INITIAL_STAKE, INITIAL_STAKE + 1n] as never,
+      [operator.account.address, INITIAL_STAKE - INITIAL_RESERVE, INITIAL_STAKE] as never,
     );
     await viem.assertions.revertWithCustomError(stakeManager.write.requestWithdrawal([0n], { account: operator.account }), stakeManager, "StakeZeroAmount");
   });

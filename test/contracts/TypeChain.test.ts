@@ -21,6 +21,6 @@ describe("TypeChain bindings", () => {
     const event = receipt!.logs.map((log) => ledger.interface.parseLog(log)).find((parsed) => parsed?.name === "InferenceCommitted");
     expect(event!.args.commitmentId).to.equal(id);
     expect((await ledger.getCommitment(id)).status).to.equal(1n);
-    expect((await stakeManager.stakeOf(signer.address)).locked).to.equal(system.modelSpec.bondPerInference);
+    expect(await ledger.bondReserveOf(signer.address)).to.equal((await stakeManager.stakeOf(signer.address)).locked - system.modelSpec.bondPerInference);
   });
 });

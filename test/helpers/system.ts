@@ -12,6 +12,7 @@ export const CHALLENGE_WINDOW = 600; // seconds
 export const BOND_PER_INFERENCE = parseEther("1");
 export const CHALLENGER_BOND = parseEther("5");
 export const INITIAL_STAKE = parseEther("1000");
+export const INITIAL_RESERVE = parseEther("500");
 export const PROFILE_HASH = keccak256(stringToBytes("vinfer-int8-mlp/1"));
 
 export type Inference = { requestId: Hex; inputHash: Hex; outputHash: Hex };
@@ -27,8 +28,10 @@ export async function deploySystem() {
     await token.write.mint([wallet.account.address, INITIAL_STAKE * 10n]);
     await token.write.approve([stakeManager.address, 2n ** 256n - 1n], { account: wallet.account });
   }
+  // Operators stake, then lock part of it into their bond reserve, from which commitments draw.
   for (const wallet of [operator, otherOperator]) {
     await stakeManager.write.deposit([INITIAL_STAKE], { account: wallet.account });
+    await ledger.write.fundBondReserve([INITIAL_RESERVE], { account: wallet.account });
   }
 
   const modelSpec = {

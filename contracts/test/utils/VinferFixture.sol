@@ -76,8 +76,10 @@ abstract contract VinferFixture is TestBase {
     /// @notice Deploys a full system on `stakeToken`, exactly as the deployment scripts do.
     function _deploySystem(IERC20 stakeToken) internal returns (VinferSystem memory s) {
         s.token = stakeToken;
-        s.registry = new ModelRegistry(MIN_WINDOW, MAX_WINDOW, MAX_DISPUTE);
-        s.ledger = new InferenceLedger(s.registry, stakeToken, treasury, UNBONDING_DELAY, REWARD_BPS, BURN_BPS);
+        s.ledger = new InferenceLedger(
+            MIN_WINDOW, MAX_WINDOW, MAX_DISPUTE, stakeToken, treasury, UNBONDING_DELAY, REWARD_BPS, BURN_BPS
+        );
+        s.registry = ModelRegistry(address(s.ledger.registry()));
         s.stakeManager = s.ledger.stakeManager();
         s.committee = new CommitteeResolver(address(s.ledger), arbiters, THRESHOLD, VOTING_PERIOD);
         s.modelA = s.registry.registerModel(_spec(s.committee, "model A", WINDOW_A, BOND_A, CHALLENGER_BOND_A));

@@ -1429,9 +1429,19 @@ export const inferenceLedgerAbi = [
   {
     "inputs": [
       {
-        "internalType": "contract IModelRegistry",
-        "name": "registry_",
-        "type": "address"
+        "internalType": "uint32",
+        "name": "minChallengeWindow",
+        "type": "uint32"
+      },
+      {
+        "internalType": "uint32",
+        "name": "maxChallengeWindow",
+        "type": "uint32"
+      },
+      {
+        "internalType": "uint32",
+        "name": "maxDisputeDuration",
+        "type": "uint32"
       },
       {
         "internalType": "contract IERC20",
@@ -1624,6 +1634,27 @@ export const inferenceLedgerAbi = [
     "type": "error"
   },
   {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "operator",
+        "type": "address"
+      },
+      {
+        "internalType": "uint256",
+        "name": "reserve",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "needed",
+        "type": "uint256"
+      }
+    ],
+    "name": "LedgerInsufficientBondReserve",
+    "type": "error"
+  },
+  {
     "inputs": [],
     "name": "LedgerInvalidConfiguration",
     "type": "error"
@@ -1720,6 +1751,17 @@ export const inferenceLedgerAbi = [
     "type": "error"
   },
   {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "caller",
+        "type": "address"
+      }
+    ],
+    "name": "LedgerOnlyRegistry",
+    "type": "error"
+  },
+  {
     "inputs": [],
     "name": "ReentrancyGuardReentrantCall",
     "type": "error"
@@ -1788,6 +1830,56 @@ export const inferenceLedgerAbi = [
       }
     ],
     "name": "BatchCommitted",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "operator",
+        "type": "address"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "amount",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "reserve",
+        "type": "uint256"
+      }
+    ],
+    "name": "BondReserveFunded",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "operator",
+        "type": "address"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "amount",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "reserve",
+        "type": "uint256"
+      }
+    ],
+    "name": "BondReserveReleased",
     "type": "event"
   },
   {
@@ -2015,6 +2107,25 @@ export const inferenceLedgerAbi = [
       }
     ],
     "name": "bondOf",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "operator",
+        "type": "address"
+      }
+    ],
+    "name": "bondReserveOf",
     "outputs": [
       {
         "internalType": "uint256",
@@ -2278,6 +2389,19 @@ export const inferenceLedgerAbi = [
   {
     "inputs": [
       {
+        "internalType": "uint256",
+        "name": "amount",
+        "type": "uint256"
+      }
+    ],
+    "name": "fundBondReserve",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "bytes32",
         "name": "commitmentId",
         "type": "bytes32"
@@ -2486,6 +2610,19 @@ export const inferenceLedgerAbi = [
     "inputs": [
       {
         "internalType": "uint256",
+        "name": "amount",
+        "type": "uint256"
+      }
+    ],
+    "name": "releaseBondReserve",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
         "name": "disputeId",
         "type": "uint256"
       },
@@ -2556,6 +2693,46 @@ export const inferenceLedgerAbi = [
       }
     ],
     "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "modelId",
+        "type": "bytes32"
+      },
+      {
+        "components": [
+          {
+            "internalType": "uint24",
+            "name": "index",
+            "type": "uint24"
+          },
+          {
+            "internalType": "uint32",
+            "name": "challengeWindow",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint96",
+            "name": "bondPerInference",
+            "type": "uint96"
+          },
+          {
+            "internalType": "bool",
+            "name": "deprecated",
+            "type": "bool"
+          }
+        ],
+        "internalType": "struct IModelRegistry.CommitTerms",
+        "name": "terms",
+        "type": "tuple"
+      }
+    ],
+    "name": "syncModelTerms",
+    "outputs": [],
+    "stateMutability": "nonpayable",
     "type": "function"
   }
 ] as const;
@@ -2825,52 +3002,6 @@ export const modelRegistryAbi = [
   {
     "inputs": [
       {
-        "internalType": "uint24",
-        "name": "index",
-        "type": "uint24"
-      }
-    ],
-    "name": "commitTermsAt",
-    "outputs": [
-      {
-        "internalType": "bytes32",
-        "name": "modelId",
-        "type": "bytes32"
-      },
-      {
-        "components": [
-          {
-            "internalType": "uint24",
-            "name": "index",
-            "type": "uint24"
-          },
-          {
-            "internalType": "uint32",
-            "name": "challengeWindow",
-            "type": "uint32"
-          },
-          {
-            "internalType": "uint96",
-            "name": "bondPerInference",
-            "type": "uint96"
-          },
-          {
-            "internalType": "bool",
-            "name": "deprecated",
-            "type": "bool"
-          }
-        ],
-        "internalType": "struct IModelRegistry.CommitTerms",
-        "name": "terms",
-        "type": "tuple"
-      }
-    ],
-    "stateMutability": "view",
-    "type": "function"
-  },
-  {
-    "inputs": [
-      {
         "internalType": "bytes32",
         "name": "weightsRoot",
         "type": "bytes32"
@@ -2988,6 +3119,19 @@ export const modelRegistryAbi = [
         "internalType": "struct IModelRegistry.Model",
         "name": "model",
         "type": "tuple"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "ledger",
+    "outputs": [
+      {
+        "internalType": "address",
+        "name": "",
+        "type": "address"
       }
     ],
     "stateMutability": "view",
