@@ -30,7 +30,7 @@ contract InferenceLedgerTest is VinferFixture {
         b.leaves = _leaves(b.items);
         b.bond = uint256(useB ? BOND_B : BOND_A) * size;
         b.deadline = uint40(t + (useB ? WINDOW_B : WINDOW_A));
-        _deposit(operator, b.bond);
+        _depositAndReserve(operator, b.bond);
         vm.prank(operator);
         b.id = ledger.commitBatch(b.modelId, b.items);
     }
@@ -65,6 +65,7 @@ contract InferenceLedgerTest is VinferFixture {
         assertEq(c.count, size, "count");
         assertEq(ledger.bondOf(b.id), b.bond, "bondOf");
         assertEq(stakeManager.stakeOf(operator).locked, b.bond, "bond locked");
+        assertEq(ledger.bondReserveOf(operator), 0, "bond taken from the reserve");
         assertEq(stakeManager.stakeOf(operator).free, 0, "nothing free");
 
         // The same batch cannot be committed twice.
@@ -88,8 +89,8 @@ contract InferenceLedgerTest is VinferFixture {
         vm.warp(uint256(b.deadline) + late);
         ledger.settle(b.id);
         assertTrue(_status(b.id) == IInferenceLedger.CommitmentStatus.Settled, "settled");
-        assertEq(stakeManager.stakeOf(operator).locked, 0, "unlocked");
-        assertEq(stakeManager.stakeOf(operator).free, b.bond, "bond back to free");
+        assertEq(ledger.bondReserveOf(operator), b.bond, "bond back to the reserve");
+        assertEq(stakeManager.stakeOf(operator).locked, b.bond, "the reserve stays locked");
         assertTrue(
             ledger.inferenceStatus(b.id, uint256(salt) % size) == IInferenceLedger.InferenceStatus.Settled,
             "inference settled"
@@ -101,7 +102,42 @@ contract InferenceLedgerTest is VinferFixture {
         );
         ledger.settle(b.id);
         assertEq(ledger.settleMany(ids), 0, "settleMany skips a settled commitment");
-        assertEq(stakeManager.stakeOf(operator).free, b.bond, "no double unlock");
+        assertEq(ledger.bondReserveOf(operator), b.bond, "no double return");
+
+        // The operator can now take the stake out of the reserve, and no more.
+        vm.prank(operator);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IInferenceLedger.LedgerInsufficientBondReserve.selector, operator, b.bond, b.bond + 1
+            )
+        );
+        ledger.releaseBondReserve(b.bond + 1);
+        vm.prank(operator);
+        ledger.releaseBondReserve(b.bond);
+        assertEq(stakeManager.stakeOf(operator).locked, 0, "unlocked");
+        assertEq(stakeManager.stakeOf(operator).free, b.bond, "bond back to free");
+    }
+
+    function testFuzz_commitNeedsTheWholeBondInReserve(uint256 size, uint256 reserve, bool useB) public {
+        size = _bound(size, 1, 64);
+        uint256 bond = uint256(useB ? BOND_B : BOND_A) * size;
+        reserve = _bound(reserve, 0, bond - 1);
+        _deposit(operator, bond);
+        vm.prank(operator);
+        ledger.fundBondReserve(reserve);
+        bytes32 model = useB ? modelB : modelA;
+        IInferenceLedger.Inference[] memory items = _items(bytes32(reserve), size);
+        vm.prank(operator);
+        vm.expectRevert(
+            abi.encodeWithSelector(IInferenceLedger.LedgerInsufficientBondReserve.selector, operator, reserve, bond)
+        );
+        ledger.commitBatch(model, items);
+        vm.prank(operator);
+        ledger.fundBondReserve(bond - reserve);
+        vm.prank(operator);
+        ledger.commitBatch(model, items);
+        assertEq(ledger.bondReserveOf(operator), 0, "reserve used up");
+        assertEq(stakeManager.stakeOf(operator).locked, bond, "all locked");
     }
 
     function testFuzz_settleManySettlesExactlyTheExpired(uint256 n, uint256 seed, uint256 at) public {
@@ -121,6 +157,7 @@ contract InferenceLedgerTest is VinferFixture {
         uint256 expected;
         for (uint256 i; i < n; ++i) if (when > deadlines[i]) ++expected;
         uint256 lockedBefore = stakeManager.stakeOf(operator).locked;
+        uint256 reserve = ledger.bondReserveOf(operator);
         assertEq(ledger.settleMany(ids), expected, "settled count");
         for (uint256 i; i < n; ++i) {
             bool due = when > deadlines[i];
@@ -129,9 +166,10 @@ contract InferenceLedgerTest is VinferFixture {
                     == (due ? IInferenceLedger.CommitmentStatus.Settled : IInferenceLedger.CommitmentStatus.Pending),
                 "status after settleMany"
             );
-            if (due) lockedBefore -= ledger.bondOf(ids[i]);
+            if (due) reserve += ledger.bondOf(ids[i]);
         }
-        assertEq(stakeManager.stakeOf(operator).locked, lockedBefore, "unlocked exactly the settled bonds");
+        assertEq(ledger.bondReserveOf(operator), reserve, "reserve regained exactly the settled bonds");
+        assertEq(stakeManager.stakeOf(operator).locked, lockedBefore, "locked stake unchanged");
     }
 
     // ------------------------------------------------------------------ challenge window
@@ -197,7 +235,7 @@ contract InferenceLedgerTest is VinferFixture {
         assertEq(stakeManager.escrowed(), 0, "escrow empty");
         assertTrue(_status(b.id) == IInferenceLedger.CommitmentStatus.Pending, "back to pending");
         ledger.settle(b.id);
-        assertEq(stakeManager.stakeOf(operator).free, b.bond, "bond back to free");
+        assertEq(ledger.bondReserveOf(operator), b.bond, "bond back to the reserve");
     }
 
     function testFuzz_challengeExactlyAtDeadlineThenOneSecondLate(uint256 size, uint256 leaf) public {
@@ -221,7 +259,7 @@ contract InferenceLedgerTest is VinferFixture {
     function testFuzz_singleCommitNeedsEmptyProof(bytes32 requestId, bytes32 input, bytes32 output, bytes32 junk)
         public
     {
-        _deposit(operator, BOND_A);
+        _depositAndReserve(operator, BOND_A);
         vm.prank(operator);
         bytes32 id = ledger.commit(modelA, requestId, input, output);
         IInferenceLedger.Inference memory inf = IInferenceLedger.Inference(requestId, input, output);
@@ -294,6 +332,7 @@ contract InferenceLedgerTest is VinferFixture {
         assertTrue(ledger.getDispute(disputeId).status == IInferenceLedger.DisputeStatus.OperatorFault, "fault");
         assertTrue(_status(b.id) == IInferenceLedger.CommitmentStatus.Slashed, "slashed");
         assertEq(stakeManager.stakeOf(operator).locked, 0, "bond gone");
+        assertEq(ledger.bondReserveOf(operator), 0, "nothing returns to the reserve");
         assertEq(stakeManager.stakeOf(operator).free, 0, "nothing free");
         assertEq(stakeManager.creditOf(challenger), cb + reward, "bond back plus reward");
         assertEq(stakeManager.creditOf(treasury), b.bond - reward, "treasury share");
@@ -341,7 +380,7 @@ contract InferenceLedgerTest is VinferFixture {
 
         vm.warp(uint256(b.deadline) + 1);
         ledger.settle(b.id);
-        assertEq(stakeManager.stakeOf(operator).free, b.bond, "settled");
+        assertEq(ledger.bondReserveOf(operator), b.bond, "settled into the reserve");
     }
 
     /// Two disputes on one commitment: only the first proven fault slashes; the other moves only its own bond.

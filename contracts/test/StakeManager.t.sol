@@ -2,6 +2,7 @@
 pragma solidity 0.8.30;
 
 import {IStakeManager} from "../interfaces/IStakeManager.sol";
+import {IInferenceLedger} from "../interfaces/IInferenceLedger.sol";
 import {VinferFixture} from "./utils/VinferFixture.sol";
 
 /// @notice Deposits, two-step withdrawals and the ledger-only entry points of the stake manager.
@@ -159,31 +160,50 @@ contract StakeManagerTest is VinferFixture {
         stakeManager.requestWithdrawal(amount + extra);
     }
 
-    /// Stake locked behind a commitment can neither be requested nor completed away.
-    function testFuzz_lockedStakeCannotBeWithdrawn(uint256 spare, uint256 size, uint256 extra) public {
+    /// Stake locked behind a commitment (or held in the bond reserve) can neither be requested nor completed
+    /// away; releasing the reserve cannot reach the bonds of open commitments.
+    function testFuzz_lockedStakeCannotBeWithdrawn(uint256 spare, uint256 size, uint256 headroom, uint256 extra)
+        public
+    {
         size = _bound(size, 1, 16);
         spare = _bound(spare, 0, 100 ether);
+        headroom = _bound(headroom, 0, 100 ether);
         uint256 bond = uint256(BOND_A) * size;
-        _deposit(alice, bond + spare);
+        _deposit(alice, bond + headroom + spare);
+        vm.prank(alice);
+        ledger.fundBondReserve(bond + headroom);
         vm.prank(alice);
         ledger.commitBatch(modelA, _items(keccak256(abi.encode(size, spare)), size));
-        assertEq(_locked(alice), bond, "bond locked");
+        assertEq(_locked(alice), bond + headroom, "bond and reserve locked");
+        assertEq(ledger.bondReserveOf(alice), headroom, "reserve less the bond");
         assertEq(_free(alice), spare, "rest free");
 
-        extra = _bound(extra, 1, bond);
+        extra = _bound(extra, 1, bond + headroom);
         vm.prank(alice);
         vm.expectRevert(
             abi.encodeWithSelector(IStakeManager.StakeInsufficientFree.selector, alice, spare, spare + extra)
         );
         stakeManager.requestWithdrawal(spare + extra);
 
-        if (spare > 0) {
+        // The reserve can be released, the bond behind the open commitment cannot.
+        vm.prank(alice);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IInferenceLedger.LedgerInsufficientBondReserve.selector, alice, headroom, headroom + extra
+            )
+        );
+        ledger.releaseBondReserve(headroom + extra);
+        vm.prank(alice);
+        ledger.releaseBondReserve(headroom);
+        assertEq(_free(alice), spare + headroom, "reserve back to free");
+
+        if (spare + headroom > 0) {
             vm.prank(alice);
-            stakeManager.requestWithdrawal(spare);
+            stakeManager.requestWithdrawal(spare + headroom);
             vm.warp(T0 + UNBONDING_DELAY);
             vm.prank(alice);
             stakeManager.completeWithdrawal();
-            assertEq(token.balanceOf(alice), spare, "only the free part left");
+            assertEq(token.balanceOf(alice), spare + headroom, "only the unbonded part left");
         }
         assertEq(_locked(alice), bond, "bond still locked");
         assertEq(token.balanceOf(address(stakeManager)), bond, "vault still holds the bond");

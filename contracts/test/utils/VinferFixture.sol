@@ -119,6 +119,13 @@ abstract contract VinferFixture is TestBase {
         stakeManager.deposit(amount);
     }
 
+    /// @notice Deposits `amount` for `operator` and locks it into its bond reserve, ready to back commitments.
+    function _depositAndReserve(address operator, uint256 amount) internal {
+        _deposit(operator, amount);
+        vm.prank(operator);
+        ledger.fundBondReserve(amount);
+    }
+
     /// @notice `n` distinct inferences derived from `seed`.
     function _items(bytes32 seed, uint256 n) internal pure returns (IInferenceLedger.Inference[] memory items) {
         items = new IInferenceLedger.Inference[](n);
