@@ -22,3 +22,15 @@ describe("@vinfer/abis", () => {
     expect(Object.keys(abis)).to.not.include("manualResolverAbi");
   });
 });
+
+describe("@vinfer/abis deployments", () => {
+  it("records the addresses the Ignition module deploys on a fresh local chain", async () => {
+    const { network } = await import("hardhat");
+    const { default: VinferModule } = await import("../ignition/modules/Vinfer.ts");
+    const { ignition } = await network.create();
+    const deployed = await ignition.deploy(VinferModule);
+    const shipped = Object.values(abis.deployments["31337"]).map((address) => address.toLowerCase()).sort();
+    expect(shipped).to.deep.equal(Object.values(deployed).map((contract) => contract.address.toLowerCase()).sort());
+    expect(abis.deployments["31337"].InferenceLedger.toLowerCase()).to.equal(deployed.ledger.address.toLowerCase());
+  });
+});

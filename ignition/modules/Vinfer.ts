@@ -2,7 +2,7 @@ import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
 
 /**
  * The whole vinfer system on a local chain: a mintable test stake token, the ledger with the model
- * registry and stake manager it deploys, and the committee resolver.
+ * registry and stake manager it deploys, the committee resolver and the bisection resolver.
  *
  * Local parameters are short enough for a demo yet keep the protocol's safety relation:
  * unbondingDelay > maxChallengeWindow + maxDisputeDuration (the ledger's constructor enforces it).
@@ -21,6 +21,8 @@ export default buildModule("Vinfer", (m) => {
   const arbiters = [m.getAccount(5), m.getAccount(6), m.getAccount(7)];
   const committeeThreshold = m.getParameter("committeeThreshold", 2);
   const votingPeriod = m.getParameter("votingPeriod", 3600);
+  // Each bisection move must come within this; a whole game is bounded by 41 moves (traces up to 2^20 steps).
+  const moveTimeout = m.getParameter("moveTimeout", 3600);
 
   const token = m.contract("TestToken");
   const ledger = m.contract("InferenceLedger", [
@@ -37,6 +39,7 @@ export default buildModule("Vinfer", (m) => {
   const registry = m.contractAt("ModelRegistry", m.staticCall(ledger, "registry"));
   const stakeManager = m.contractAt("StakeManager", m.staticCall(ledger, "stakeManager"));
   const committeeResolver = m.contract("CommitteeResolver", [ledger, arbiters, committeeThreshold, votingPeriod]);
+  const bisectionResolver = m.contract("BisectionResolver", [ledger, moveTimeout]);
 
-  return { token, registry, stakeManager, ledger, committeeResolver };
+  return { token, registry, stakeManager, ledger, committeeResolver, bisectionResolver };
 });

@@ -61,7 +61,7 @@ describe("InferenceLedger: challenges", () => {
       const items = Array.from({ length: size }, () => sampleInference(seed++));
       const batch = await commitBatch(system, items);
       for (let i = 0; i < size; i++) {
-        await ledger.simulate.challenge([batch.id, BigInt(i), items[i], batch.proof(i), WRONG], { account: challenger.account });
+        await ledger.simulate.challenge([batch.id, BigInt(i), items[i], batch.proof(i), WRONG], { account: challenger.account.address });
       }
     }
   });

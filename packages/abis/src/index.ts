@@ -1,1 +1,2 @@
 export * from "./generated.ts";
+export { deployments } from "./deployments.ts";
