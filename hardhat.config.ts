@@ -46,5 +46,7 @@ export default defineConfig({
   },
   networks: {
     localhost: { type: "http", chainType: "l1", url: "http://127.0.0.1:8545" },
+    // A dev chain started by a script on a port of its choosing (scripts/demo.ts).
+    devchain: { type: "http", chainType: "l1", url: process.env.VINFER_RPC_URL ?? "http://127.0.0.1:8545" },
   },
 });
