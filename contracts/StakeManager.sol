@@ -110,19 +110,12 @@ contract StakeManager is IStakeManager, ReentrancyGuardTransient {
 
     /// @inheritdoc IStakeManager
     function unlock(address operator, uint256 amount) external onlyLedger {
-        Stake storage stake = _stakes[operator];
-        uint128 locked = stake.locked;
-        if (locked < amount) revert StakeInsufficientLocked(operator, locked, amount);
-        stake.locked = locked - uint128(amount);
-        stake.free += uint128(amount);
+        _takeLocked(operator, amount).free += uint128(amount);
     }
 
     /// @inheritdoc IStakeManager
     function slash(address operator, uint256 amount, address rewardee, uint256 reward) external onlyLedger {
-        Stake storage stake = _stakes[operator];
-        uint128 locked = stake.locked;
-        if (locked < amount) revert StakeInsufficientLocked(operator, locked, amount);
-        stake.locked = locked - uint128(amount);
+        _takeLocked(operator, amount);
         emit StakeSlashed(operator, amount, rewardee, reward);
         _credit(rewardee, reward);
         _credit(treasury, amount - reward);
@@ -174,6 +167,14 @@ contract StakeManager is IStakeManager, ReentrancyGuardTransient {
         token.safeTransferFrom(from, address(this), amount);
         uint256 received = token.balanceOf(address(this)) - before;
         if (received != amount) revert StakeTransferShortfall(amount, received);
+    }
+
+    /// @dev Removes `amount` from `operator`'s locked stake; the caller decides where it goes.
+    function _takeLocked(address operator, uint256 amount) private returns (Stake storage stake) {
+        stake = _stakes[operator];
+        uint128 locked = stake.locked;
+        if (locked < amount) revert StakeInsufficientLocked(operator, locked, amount);
+        stake.locked = locked - uint128(amount);
     }
 
     function _credit(address account, uint256 amount) private {
