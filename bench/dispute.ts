@@ -12,11 +12,10 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { encodeFunctionData, hexToBytes } from "viem";
 import type { Hex } from "viem";
 import { infer, stepWitness, trace, vectorHash } from "@vinfer/runtime";
+import { encodeWitness, faultyTrace, GameStatus, honestPlayer, playerWithStates, playGame } from "@vinfer/sdk";
 import { viem } from "../test/helpers/system.ts";
 import { challengeInference, commitMnistBatch, deployBisection, mnistBatch, mnistModel } from "../test/bisection/fixtures.ts";
 import type { BisectionSystem } from "../test/bisection/fixtures.ts";
-import { playGame } from "../test/bisection/play.ts";
-import { encodeWitness, faultyTrace, GameStatus, honestPlayer, playerWithStates } from "../test/bisection/player.ts";
 
 const FAULT_STEP = 63;
 const BATCH = 64;
@@ -53,9 +52,9 @@ async function dispute(system: BisectionSystem, operatorLies: boolean) {
   const claimed = operatorLies ? vectorHash(honest[DISPUTED].output) : fault.outputHash;
   const challenge = await challengeInference(system, commitmentId, DISPUTED, batch[DISPUTED].inference, proof(DISPUTED), claimed);
   const faultyPlayer = (role: "operator" | "challenger") => playerWithStates(role, model, input, fault.states);
-  const { moves, game } = await playGame(system.resolver, publicClient, challenge.disputeId, [
-    { player: operatorLies ? faultyPlayer("operator") : honestPlayer("operator", model, input), account: system.operator.account },
-    { player: operatorLies ? honestPlayer("challenger", model, input) : faultyPlayer("challenger"), account: system.challenger.account },
+  const { moves, game } = await playGame(publicClient, system.resolver.address, challenge.disputeId, [
+    { player: operatorLies ? faultyPlayer("operator") : honestPlayer("operator", model, input), wallet: system.operator },
+    { player: operatorLies ? honestPlayer("challenger", model, input) : faultyPlayer("challenger"), wallet: system.challenger },
   ]);
   if (game.status !== (operatorLies ? GameStatus.ChallengerWon : GameStatus.OperatorWon) || game.lo !== FAULT_STEP) {
     throw new Error(`unexpected end: status ${game.status} at step ${game.lo}`);

@@ -13,7 +13,6 @@ import {
   MOVE_TIMEOUT,
 } from "./fixtures.ts";
 import type { BisectionSystem } from "./fixtures.ts";
-import { playGame } from "./play.ts";
 import {
   encodeWitness,
   faultyTrace,
@@ -23,9 +22,10 @@ import {
   nextMove,
   Party,
   playerWithStates,
+  playGame,
   statesClaimingOutput,
-} from "./player.ts";
-import type { Player } from "./player.ts";
+} from "@vinfer/sdk";
+import type { Player } from "@vinfer/sdk";
 
 const DisputeStatus = { Open: 1, OperatorFault: 2, ChallengerFault: 3 } as const;
 const CommitmentStatus = { Pending: 1, Disputed: 2, Slashed: 4 } as const;
@@ -59,14 +59,14 @@ async function disputeOne(system: BisectionSystem, claimedOutputHash: Hex, opera
 
 function sides(system: BisectionSystem, operator: Player, challenger: Player) {
   return [
-    { player: operator, account: system.operator.account },
-    { player: challenger, account: system.challenger.account },
+    { player: operator, wallet: system.operator },
+    { player: challenger, wallet: system.challenger },
   ];
 }
 
 async function play(system: BisectionSystem, disputeId: bigint, operator: Player, challenger: Player) {
   const publicClient = await viem.getPublicClient();
-  return playGame(system.resolver, publicClient, disputeId, sides(system, operator, challenger));
+  return playGame(publicClient, system.resolver.address, disputeId, sides(system, operator, challenger));
 }
 
 async function provenStep(system: BisectionSystem, disputeId: bigint): Promise<bigint> {

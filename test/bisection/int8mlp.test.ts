@@ -6,7 +6,7 @@ import type { Hex, NeuronLeafFields } from "@vinfer/runtime";
 import { toHex } from "viem";
 import { networkHelpers, viem } from "../helpers/system.ts";
 import { mnistInputs, mnistModel } from "./fixtures.ts";
-import { encodeWitness } from "./player.ts";
+import { encodeWitness } from "@vinfer/sdk";
 
 const INT32_MAX = 2 ** 31 - 1;
 const INT32_MIN = -(2 ** 31);

@@ -1,7 +1,7 @@
 // How to play the bisection game of contracts/resolvers/BisectionResolver.sol (docs/bisection-game.md).
 // Pure functions: given a side's trace and the game as the contract reports it, they compute the next
-// move. Only `submitMove` touches a chain, through whatever client the caller passes in, so tests,
-// benchmarks and daemons share one strategy.
+// move. Nothing here touches a chain (play.ts does), so tests, benchmarks, the demo and daemons share
+// one strategy.
 import { EMPTY_VECTOR_HASH, forward, neuronLeafFields, neuronStep, stateHash, stepWitness, trace, vectorHash } from "@vinfer/runtime";
 import type { Hex, Int8Model, StepWitness } from "@vinfer/runtime";
 import { toHex } from "viem";
@@ -194,27 +194,4 @@ export function faultyTrace(
   const outputHash = vectorHash(x);
   states.push(finalState(step, outputHash));
   return { states, output: x, outputHash };
-}
-
-/** Sends `move` for `disputeId` from `account`; returns the transaction hash, or undefined for no move. */
-export async function submitMove<A>(
-  resolver: { write: Record<"postMidState" | "respond" | "proveStep" | "claimTimeout", (...args: never[]) => Promise<Hex>> },
-  disputeId: bigint,
-  move: Move,
-  account: A,
-): Promise<Hex | undefined> {
-  type Write = (args: readonly unknown[], options: { account: A }) => Promise<Hex>;
-  const write = resolver.write as unknown as Record<string, Write>;
-  switch (move.type) {
-    case "postMidState":
-      return write.postMidState([disputeId, move.state], { account });
-    case "respond":
-      return write.respond([disputeId, move.agree], { account });
-    case "proveStep":
-      return write.proveStep([disputeId, move.witness], { account });
-    case "claimTimeout":
-      return write.claimTimeout([disputeId], { account });
-    default:
-      return undefined;
-  }
 }
