@@ -67,11 +67,17 @@ export async function runScenario(log: Log): Promise<void> {
     return receipt;
   };
 
-  // Ignition resumes from its journal; the journal of a previous dev chain describes contracts that no
-  // longer exist, so a fresh chain starts a fresh journal (the directory is gitignored).
+  // Ignition resumes from a journal; a previous run's journal describes a chain that is gone, and two
+  // demos may run at once, so each run deploys under its own id and drops the journal afterwards.
   const chainId = await publicClient.getChainId();
-  rmSync(new URL(`ignition/deployments/chain-${chainId}`, root), { recursive: true, force: true });
-  const { token, registry, stakeManager, ledger, bisectionResolver } = await ignition.deploy(VinferModule);
+  const deploymentId = `devchain-${process.pid}`;
+  const journal = new URL(`ignition/deployments/${deploymentId}`, root);
+  rmSync(journal, { recursive: true, force: true });
+  const { token, registry, stakeManager, ledger, bisectionResolver } = await ignition.deploy(VinferModule, {
+    deploymentId,
+    displayUi: false,
+  });
+  rmSync(journal, { recursive: true, force: true });
   symbol = await token.read.symbol();
   log(`deployed    Ignition module Vinfer on chain ${chainId}: ledger ${ledger.address}, bisection resolver ${bisectionResolver.address}`);
   log(`            (deployer and treasury ${who(deployer.account.address)})`);
