@@ -9,6 +9,9 @@ import {ProtocolHandler} from "./handlers/ProtocolHandler.sol";
 
 /// @notice Protocol-wide invariants over random sequences of deposits, withdrawals, commitments, challenges,
 /// votes, settlements, claims and time, driven by {ProtocolHandler}.
+/// @dev The runner needs the handler's artifact to call it, and Hardhat writes artifacts only for the files it
+/// compiles as roots: run this file with the whole suite (`pnpm hardhat test solidity`), or build first and
+/// then select it (`pnpm hardhat build && pnpm hardhat test solidity --no-compile contracts/test/ProtocolInvariants.t.sol`).
 contract ProtocolInvariantTest is VinferFixture {
     struct FuzzSelector {
         address addr;
