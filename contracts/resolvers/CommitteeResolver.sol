@@ -113,6 +113,11 @@ contract CommitteeResolver is ICommitteeResolver {
         ballot.status = status;
         ballot.outcome = outcome;
         emit BallotClosed(disputeId, status, outcome);
-        IInferenceLedger(ledger).resolveDispute(disputeId, outcome);
+        // The ledger closes a dispute by itself once the protocol's dispute bound has passed; the ballot
+        // still closes then, but has nothing left to report.
+        IInferenceLedger ledger_ = IInferenceLedger(ledger);
+        if (ledger_.getDispute(disputeId).status == IInferenceLedger.DisputeStatus.Open) {
+            ledger_.resolveDispute(disputeId, outcome);
+        }
     }
 }

@@ -146,13 +146,17 @@ describe("InferenceLedger: dispute outcomes", () => {
     await networkHelpers.time.setNextBlockTimestamp(expiresAt + 1n);
     await viem.assertions.emitWithArgs(ledger.write.expireDispute([1n]), ledger, "DisputeResolved", [1n, batch.id, 4]);
     expect(await stakeManager.read.creditOf([challenger.account.address])).to.equal(CHALLENGER_BOND);
-    // The committee can no longer report it.
+    // The committee's ballot can still be closed, and reports nothing the ledger has already settled.
     await viem.assertions.revertWithCustomErrorWithArgs(
       system.committeeResolver.write.vote([1n, true], { account: system.arbiters[0].account }),
       system.committeeResolver,
       "CommitteeVotingEnded",
       [1n, (await system.committeeResolver.read.getBallot([1n])).deadline],
     );
+    await system.committeeResolver.write.closeWithoutQuorum([1n]);
+    expect((await system.committeeResolver.read.getBallot([1n])).status).to.equal(3); // NoQuorum
+    expect((await ledger.read.getDispute([1n])).status).to.equal(4); // still NoFault, from the expiry
+    expect(await stakeManager.read.creditOf([challenger.account.address])).to.equal(CHALLENGER_BOND);
   });
 
   describe("the resolver callback", () => {
