@@ -2,6 +2,7 @@
 import { expect } from "chai";
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { groupAlive } from "../scripts/demo/devchain.ts";
 
 const root = new URL("../", import.meta.url);
 const TIMEOUT_MS = 180_000;
@@ -23,15 +24,6 @@ function runDemo(): Promise<{ code: number | null; signal: NodeJS.Signals | null
   });
 }
 
-/** Whether any process of the group led by `pid` is alive. */
-function groupAlive(pid: number): boolean {
-  try {
-    process.kill(-pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
 
 describe("pnpm demo", function () {
   this.timeout(TIMEOUT_MS + 30_000);

@@ -29,7 +29,7 @@ export type DevChain = {
 };
 
 /** Whether any process of the group led by `pid` is alive. */
-function groupAlive(pid: number): boolean {
+export function groupAlive(pid: number): boolean {
   try {
     process.kill(-pid, 0);
     return true;

@@ -3,7 +3,7 @@
 // move. Nothing here touches a chain (play.ts does), so tests, benchmarks, the demo and daemons share
 // one strategy.
 import { EMPTY_VECTOR_HASH, forward, neuronLeafFields, neuronStep, stateHash, stepWitness, trace, vectorHash } from "@vinfer/runtime";
-import type { Hex, Int8Model, StepWitness } from "@vinfer/runtime";
+import type { Hex, Int8Model, NeuronLeafFields, StepWitness } from "@vinfer/runtime";
 import { toHex } from "viem";
 
 /** IBisectionResolver.GameStatus. */
@@ -39,16 +39,7 @@ export type GameView = {
 export type EncodedStepWitness = {
   layerInput: Hex;
   partialOutputs: Hex;
-  leaf: {
-    layer: number;
-    neuron: number;
-    layerWidth: number;
-    bias: number;
-    multiplier: number;
-    shift: number;
-    relu: boolean;
-    weights: Hex;
-  };
+  leaf: Omit<NeuronLeafFields, "weights"> & { weights: Hex };
   proof: Hex[];
 };
 
