@@ -124,3 +124,32 @@ describe("CommitteeResolver", () => {
     }
   });
 });
+
+describe("CommitteeResolver opened by its ledger", () => {
+  it("refuses to open the same dispute twice", async () => {
+    const system = await loadSystem();
+    const ledgerAccount = system.stranger.account;
+    const committee = await viem.deployContract("CommitteeResolver", [
+      ledgerAccount.address,
+      system.arbiters.map((a) => a.account.address),
+      2,
+      60,
+    ]);
+    const ctx = {
+      disputeId: 5n,
+      commitmentId: keccak256(stringToBytes("c")),
+      modelId: keccak256(stringToBytes("m")),
+      operator: system.operator.account.address,
+      challenger: system.challenger.account.address,
+      leafIndex: 0n,
+      requestId: keccak256(stringToBytes("r")),
+      inputHash: keccak256(stringToBytes("i")),
+      outputHash: keccak256(stringToBytes("o")),
+      claimedOutputHash: keccak256(stringToBytes("x")),
+      weightsRoot: keccak256(stringToBytes("w")),
+      traceLength: 0,
+    };
+    await committee.write.openDispute([ctx], { account: ledgerAccount });
+    await viem.assertions.revertWithCustomErrorWithArgs(committee.write.openDispute([ctx], { account: ledgerAccount }), committee, "CommitteeBallotExists", [5n]);
+  });
+});

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { keccak256, stringToBytes, zeroAddress, zeroHash } from "viem";
-import { loadSystem, viem, type System } from "../helpers/system.ts";
+import { loadSystem, networkHelpers, viem, type System } from "../helpers/system.ts";
 
 describe("ModelRegistry", () => {
   let system: System;
@@ -121,6 +121,14 @@ describe("ModelRegistry", () => {
     await viem.assertions.revertWithCustomErrorWithArgs(registry.read.getModel([unknown]), registry, "RegistryModelNotFound", [unknown]);
     await viem.assertions.revertWithCustomErrorWithArgs(registry.read.modelIdAt([9]), registry, "RegistryModelIndexNotFound", [9]);
     expect((await registry.read.commitTerms([unknown])).index).to.equal(0);
+  });
+
+  it("refuses a model once its compact index is exhausted", async () => {
+    const { registry } = system;
+    // modelCount is the registry's first storage variable (the bounds and the ledger are immutables).
+    await networkHelpers.setStorageAt(registry.address, 0n, 2n ** 24n - 1n);
+    expect(await registry.read.modelCount()).to.equal(2 ** 24 - 1);
+    await viem.assertions.revertWithCustomError(registry.write.registerModel([specWith()]), registry, "RegistryFull");
   });
 
   it("refuses inconsistent protocol bounds at deployment", async () => {

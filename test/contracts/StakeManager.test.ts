@@ -115,3 +115,60 @@ describe("StakeManager", () => {
     await viem.assertions.revertWithCustomError(viem.deployContract("StakeManager", [token.address, zeroAddress, 1n]), stakeManager, "StakeInvalidConfiguration");
   });
 });
+
+describe("StakeManager driven directly by its ledger", () => {
+  // A stake manager deployed by an account makes that account its ledger: this reaches the defensive
+  // checks a correct InferenceLedger never trips.
+  async function deployedBy(tokenName: "TestToken" | "FeeOnTransferToken") {
+    const system = await loadSystem();
+    const [ledgerAccount, payer] = [system.stranger, system.challenger];
+    const token = await viem.deployContract(tokenName);
+    const stakeManager = await viem.deployContract("StakeManager", [token.address, system.deployer.account.address, 100n], {
+      client: { wallet: ledgerAccount },
+    });
+    await token.write.mint([payer.account.address, 1_000n]);
+    await token.write.approve([stakeManager.address, 1_000n], { account: payer.account });
+    return { stakeManager, token, ledger: ledgerAccount.account, payer: payer.account };
+  }
+
+  it("refuses to unlock, slash or release more than it holds", async () => {
+    const { stakeManager, ledger, payer } = await deployedBy("TestToken");
+    await stakeManager.write.deposit([100n], { account: payer });
+    await stakeManager.write.lock([payer.address, 60n], { account: ledger });
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      stakeManager.write.unlock([payer.address, 61n], { account: ledger }),
+      stakeManager,
+      "StakeInsufficientLocked",
+      [payer.address, 60n, 61n] as never,
+    );
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      stakeManager.write.slash([payer.address, 61n, payer.address, 0n], { account: ledger }),
+      stakeManager,
+      "StakeInsufficientLocked",
+      [payer.address, 60n, 61n] as never,
+    );
+    await stakeManager.write.escrowBond([payer.address, 5n], { account: ledger });
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      stakeManager.write.releaseBond([payer.address, 6n], { account: ledger }),
+      stakeManager,
+      "StakeInsufficientEscrow",
+      [5n, 6n],
+    );
+    await viem.assertions.revertWithCustomError(stakeManager.write.escrowBond([payer.address, 0n], { account: ledger }), stakeManager, "StakeZeroAmount");
+  });
+
+  it("refuses a token that delivers less than was transferred", async () => {
+    const { stakeManager, ledger, payer } = await deployedBy("FeeOnTransferToken");
+    await viem.assertions.revertWithCustomErrorWithArgs(stakeManager.write.deposit([100n], { account: payer }), stakeManager, "StakeTransferShortfall", [
+      100n,
+      99n,
+    ]);
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      stakeManager.write.escrowBond([payer.address, 100n], { account: ledger }),
+      stakeManager,
+      "StakeTransferShortfall",
+      [100n, 99n],
+    );
+    expect(await stakeManager.read.escrowed()).to.equal(0n);
+  });
+});
