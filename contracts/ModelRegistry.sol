@@ -23,7 +23,6 @@ contract ModelRegistry is IModelRegistry {
     uint24 public modelCount;
 
     mapping(bytes32 modelId => Model) private _models;
-    mapping(bytes32 modelId => CommitTerms) private _terms;
     mapping(uint24 index => bytes32 modelId) private _modelIds;
 
     /// @param minWindow The shortest challenge window a model may have, in seconds.
@@ -40,7 +39,7 @@ contract ModelRegistry is IModelRegistry {
     /// @inheritdoc IModelRegistry
     function registerModel(ModelSpec calldata spec) external returns (bytes32 modelId) {
         modelId = computeModelId(spec.weightsRoot, spec.profileHash, spec.resolver);
-        if (_terms[modelId].index != 0) revert RegistryModelExists(modelId);
+        if (_models[modelId].index != 0) revert RegistryModelExists(modelId);
         if (spec.weightsRoot == bytes32(0) || spec.profileHash == bytes32(0)) revert RegistryEmptyContent();
         if (spec.challengeWindow < minChallengeWindow || spec.challengeWindow > maxChallengeWindow) {
             revert RegistryChallengeWindowOutOfBounds(spec.challengeWindow, minChallengeWindow, maxChallengeWindow);
@@ -56,32 +55,23 @@ contract ModelRegistry is IModelRegistry {
         uint24 index = modelCount + 1;
         modelCount = index;
         _modelIds[index] = modelId;
-        CommitTerms memory terms = CommitTerms({
-            index: index,
-            challengeWindow: spec.challengeWindow,
-            bondPerInference: spec.bondPerInference,
-            deprecated: false
-        });
-        _terms[modelId] = terms;
         Model storage model = _models[modelId];
         model.spec = spec;
         model.owner = msg.sender;
         model.index = index;
         emit ModelRegistered(modelId, msg.sender, index, spec);
-        IInferenceLedger(ledger).syncModelTerms(modelId, terms);
+        IInferenceLedger(ledger).syncModelTerms(modelId, _commitTerms(model));
     }
 
     /// @inheritdoc IModelRegistry
     function deprecateModel(bytes32 modelId) external {
-        CommitTerms storage terms = _terms[modelId];
-        if (terms.index == 0) revert RegistryModelNotFound(modelId);
-        if (terms.deprecated) revert RegistryModelDeprecated(modelId);
         Model storage model = _models[modelId];
+        if (model.index == 0) revert RegistryModelNotFound(modelId);
+        if (model.deprecated) revert RegistryModelDeprecated(modelId);
         if (model.owner != msg.sender) revert RegistryNotModelOwner(modelId, msg.sender);
-        terms.deprecated = true;
         model.deprecated = true;
         emit ModelDeprecated(modelId);
-        IInferenceLedger(ledger).syncModelTerms(modelId, terms);
+        IInferenceLedger(ledger).syncModelTerms(modelId, _commitTerms(model));
     }
 
     /// @inheritdoc IModelRegistry
@@ -98,7 +88,7 @@ contract ModelRegistry is IModelRegistry {
 
     /// @inheritdoc IModelRegistry
     function commitTerms(bytes32 modelId) external view returns (CommitTerms memory) {
-        return _terms[modelId];
+        return _commitTerms(_models[modelId]);
     }
 
     /// @inheritdoc IModelRegistry
@@ -108,5 +98,15 @@ contract ModelRegistry is IModelRegistry {
         returns (bytes32)
     {
         return keccak256(abi.encode(weightsRoot, profileHash, resolver));
+    }
+
+    /// @dev The fields the ledger mirrors, read from the one stored record.
+    function _commitTerms(Model storage model) private view returns (CommitTerms memory) {
+        return CommitTerms({
+            index: model.index,
+            challengeWindow: model.spec.challengeWindow,
+            bondPerInference: model.spec.bondPerInference,
+            deprecated: model.deprecated
+        });
     }
 }
