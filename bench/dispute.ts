@@ -12,7 +12,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { encodeFunctionData, hexToBytes } from "viem";
 import type { Hex } from "viem";
 import { infer, stepWitness, trace, vectorHash } from "@vinfer/runtime";
-import { encodeWitness, faultyTrace, GameStatus, honestPlayer, playerWithStates, playGame } from "@vinfer/sdk";
+import { confirmed, encodeWitness, faultyTrace, GameStatus, honestPlayer, playerWithStates, playGame } from "@vinfer/sdk";
 import { viem } from "../test/helpers/system.ts";
 import { challengeInference, commitMnistBatch, deployBisection, mnistBatch, mnistModel } from "../test/bisection/fixtures.ts";
 import type { BisectionSystem } from "../test/bisection/fixtures.ts";
@@ -28,8 +28,7 @@ const model = mnistModel();
 type Row = { move: string; by: string; step: number | null; gas: number; calldataBytes: number };
 
 async function row(hash: Hex, move: string, by: string, step: number | null): Promise<Row> {
-  const receipt = await publicClient.waitForTransactionReceipt({ hash });
-  if (receipt.status !== "success") throw new Error(`${move} reverted`);
+  const receipt = await confirmed(publicClient, hash, move);
   const tx = await publicClient.getTransaction({ hash });
   return { move, by, step, gas: Number(receipt.gasUsed), calldataBytes: hexToBytes(tx.input).length };
 }

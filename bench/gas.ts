@@ -9,7 +9,8 @@ import { writeFileSync, mkdirSync } from "node:fs";
 import { network } from "hardhat";
 import { keccak256, parseEther, stringToBytes, hexToBytes, type Hex } from "viem";
 import VinferModule from "../ignition/modules/Vinfer.ts";
-import { merkleProof, inferenceLeaf } from "@vinfer/runtime";
+import { inferenceLeaf, merkleProof, merkleRoot } from "@vinfer/runtime";
+import { confirmed } from "@vinfer/sdk";
 
 const BATCH_SIZES = [1, 16, 64, 256] as const;
 const TX_INTRINSIC = 21_000n;
@@ -47,8 +48,7 @@ const inference = () => {
 };
 
 async function measure(hash: Hex) {
-  const receipt = await publicClient.waitForTransactionReceipt({ hash });
-  if (receipt.status !== "success") throw new Error(`transaction ${hash} reverted`);
+  const receipt = await confirmed(publicClient, hash, "benchmarked transaction");
   const tx = await publicClient.getTransaction({ hash });
   return { gas: receipt.gasUsed, floor: calldataFloor(tx.input) };
 }
@@ -87,7 +87,6 @@ for (const size of BATCH_SIZES) {
   if (size === 256) {
     batch256 = items;
     const leaves = items.map((i) => inferenceLeaf(i.requestId, i.inputHash, i.outputHash));
-    const { merkleRoot } = await import("@vinfer/runtime");
     batch256Id = await ledger.read.computeCommitmentId([modelId, operator.account.address, merkleRoot(leaves)]);
     const itemTokens = items.reduce((sum, i) => sum + calldataTokens(`0x${i.requestId.slice(2)}${i.inputHash.slice(2)}${i.outputHash.slice(2)}`), 0n);
     leafFloor = (FLOOR_PER_TOKEN * itemTokens) / BigInt(size);

@@ -20,7 +20,7 @@ import {
   vectorHash,
 } from "@vinfer/runtime";
 import type { Hex, Int8Model, MnistDigits } from "@vinfer/runtime";
-import { faultyTrace, GameStatus, honestPlayer, playerWithStates, playGame } from "@vinfer/sdk";
+import { confirmed, faultyTrace, GameStatus, honestPlayer, playerWithStates, playGame } from "@vinfer/sdk";
 import type { Player, Wallet } from "@vinfer/sdk";
 import { formatEther, getAddress, keccak256, parseEther, parseEventLogs, stringToBytes } from "viem";
 import type { Address, TransactionReceipt } from "viem";
@@ -61,11 +61,7 @@ export async function runScenario(log: Log): Promise<void> {
   const { viem, ignition, provider } = await network.create({ network: "devchain" });
   const publicClient = await viem.getPublicClient();
   const [deployer, honestOp, cheaterOp, challenger] = await viem.getWalletClients();
-  const mined = async (label: string, hash: Hex): Promise<TransactionReceipt> => {
-    const receipt = await publicClient.waitForTransactionReceipt({ hash });
-    if (receipt.status !== "success") throw new Error(`${label} reverted`);
-    return receipt;
-  };
+  const mined = (label: string, hash: Hex): Promise<TransactionReceipt> => confirmed(publicClient, hash, label);
 
   // Ignition resumes from a journal; a previous run's journal describes a chain that is gone, and two
   // demos may run at once, so each run deploys under its own id and drops the journal afterwards.

@@ -2,6 +2,25 @@ import { expect } from "chai";
 import { keccak256, stringToBytes, zeroAddress } from "viem";
 import { commitOne, loadSystem, networkHelpers, sampleInference, viem, type System } from "../helpers/system.ts";
 
+/** A dispute context as a ledger would send it; the committee reads only the ids. */
+function disputeContext(disputeId: bigint, operator: `0x${string}`, challenger: `0x${string}`) {
+  const tag = (s: string) => keccak256(stringToBytes(s));
+  return {
+    disputeId,
+    commitmentId: tag("c"),
+    modelId: tag("m"),
+    operator,
+    challenger,
+    leafIndex: 0n,
+    requestId: tag("r"),
+    inputHash: tag("i"),
+    outputHash: tag("o"),
+    claimedOutputHash: tag("x"),
+    weightsRoot: tag("w"),
+    traceLength: 0,
+  };
+}
+
 describe("CommitteeResolver", () => {
   let system: System;
   let disputeId: bigint;
@@ -83,20 +102,7 @@ describe("CommitteeResolver", () => {
 
   it("accepts disputes only from its ledger", async () => {
     const { committeeResolver, stranger } = system;
-    const ctx = {
-      disputeId: 99n,
-      commitmentId: keccak256(stringToBytes("c")),
-      modelId: keccak256(stringToBytes("m")),
-      operator: stranger.account.address,
-      challenger: stranger.account.address,
-      leafIndex: 0n,
-      requestId: keccak256(stringToBytes("r")),
-      inputHash: keccak256(stringToBytes("i")),
-      outputHash: keccak256(stringToBytes("o")),
-      claimedOutputHash: keccak256(stringToBytes("x")),
-      weightsRoot: keccak256(stringToBytes("w")),
-      traceLength: 0,
-    };
+    const ctx = disputeContext(99n, stranger.account.address, stranger.account.address);
     await viem.assertions.revertWithCustomError(
       committeeResolver.write.openDispute([ctx], { account: stranger.account }),
       committeeResolver,
@@ -135,20 +141,7 @@ describe("CommitteeResolver opened by its ledger", () => {
       2,
       60,
     ]);
-    const ctx = {
-      disputeId: 5n,
-      commitmentId: keccak256(stringToBytes("c")),
-      modelId: keccak256(stringToBytes("m")),
-      operator: system.operator.account.address,
-      challenger: system.challenger.account.address,
-      leafIndex: 0n,
-      requestId: keccak256(stringToBytes("r")),
-      inputHash: keccak256(stringToBytes("i")),
-      outputHash: keccak256(stringToBytes("o")),
-      claimedOutputHash: keccak256(stringToBytes("x")),
-      weightsRoot: keccak256(stringToBytes("w")),
-      traceLength: 0,
-    };
+    const ctx = disputeContext(5n, system.operator.account.address, system.challenger.account.address);
     await committee.write.openDispute([ctx], { account: ledgerAccount });
     await viem.assertions.revertWithCustomErrorWithArgs(committee.write.openDispute([ctx], { account: ledgerAccount }), committee, "CommitteeBallotExists", [5n]);
   });

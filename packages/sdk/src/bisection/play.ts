@@ -3,6 +3,7 @@
 // in-process network and on a real node.
 import { bisectionResolverAbi } from "@vinfer/abis";
 import type { Account, Address, Chain, Hex, PublicClient, Transport, WalletClient } from "viem";
+import { confirmed } from "../receipts.ts";
 import { GameStatus, nextMove } from "./player.ts";
 import type { GameView, Move, Player, Role } from "./player.ts";
 
@@ -63,8 +64,7 @@ export async function playGame(
       const move = nextMove(side.player, game);
       const hash = await submitMove(side.wallet, resolver, disputeId, move);
       if (hash === undefined) continue;
-      const receipt = await client.waitForTransactionReceipt({ hash });
-      if (receipt.status !== "success") throw new Error(`${move.type} of dispute ${disputeId} reverted`);
+      const receipt = await confirmed(client, hash, `${move.type} of dispute ${disputeId}`);
       const played = { role: side.player.role, move, hash, gasUsed: receipt.gasUsed };
       moves.push(played);
       await onMove?.(played, game);
