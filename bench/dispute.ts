@@ -58,7 +58,10 @@ async function dispute(system: BisectionSystem, operatorLies: boolean) {
   if (game.status !== (operatorLies ? GameStatus.ChallengerWon : GameStatus.OperatorWon) || game.lo !== FAULT_STEP) {
     throw new Error(`unexpected end: status ${game.status} at step ${game.lo}`);
   }
-  const rows = [await row(challenge.hash, "challenge", "challenger", null)];
+  const rows = [
+    await row(challenge.commitHash, "challenge commit", "challenger", null),
+    await row(challenge.hash, "challenge reveal", "challenger", null),
+  ];
   for (const m of moves) {
     const step = m.move.type === "postMidState" || m.move.type === "respond" || m.move.type === "proveStep" ? m.move.step : null;
     const label = m.move.type === "respond" ? `respond (${m.move.agree ? "agree" : "disagree"})` : m.move.type;
@@ -101,8 +104,8 @@ const results = {
     model: { file: "models/mnist-mlp.json", traceLength: model.traceLength, weightsRoot: model.weightsRoot },
     scenario: `batch of ${BATCH}, inference ${DISPUTED}; operator's trace wrong from neuron ${FAULT_STEP} (layer 0, 784 inputs, last of its layer)`,
     outcome: "OperatorFault (operator slashed)",
-    challengeGas: cheating[0].gas,
-    bisectionGas: total - cheating[0].gas - oneStep.gas,
+    challengeGas: cheating[0].gas + cheating[1].gas,
+    bisectionGas: total - cheating[0].gas - cheating[1].gas - oneStep.gas,
     oneStepCalldataBytes: oneStep.calldataBytes,
     oneStepGasWhenOperatorWins: honestProof.gas,
     verifyStepAloneGas: Number(verifyStepGas),

@@ -7,10 +7,13 @@
  */
 import { writeFileSync, mkdirSync } from "node:fs";
 import { network } from "hardhat";
-import { keccak256, parseEther, stringToBytes, hexToBytes, type Hex } from "viem";
+import { createRequire } from "node:module";
+import { readFileSync } from "node:fs";
+import { keccak256, parseEther, stringToBytes, hexToBytes, toHex, type Hex } from "viem";
 import VinferModule from "../ignition/modules/Vinfer.ts";
-import { inferenceLeaf, merkleProof, merkleRoot } from "@vinfer/runtime";
-import { confirmed } from "@vinfer/sdk";
+import { heldOutInputs, infer, inferenceLeaf, merkleProof, merkleRoot, parseModel, profileHash, vectorHash } from "@vinfer/runtime";
+import type { MnistDigits } from "@vinfer/runtime";
+import { accuse, confirmed } from "@vinfer/sdk";
 
 const BATCH_SIZES = [1, 16, 64, 256] as const;
 const TX_INTRINSIC = 21_000n;
@@ -18,8 +21,8 @@ const FLOOR_PER_TOKEN = 10n;
 
 const { viem, ignition, networkHelpers } = await network.create();
 const publicClient = await viem.getPublicClient();
-const [, operator, challenger] = await viem.getWalletClients();
-const { token, registry, stakeManager, ledger, committeeResolver } = await ignition.deploy(VinferModule);
+const [deployer, operator, challenger] = await viem.getWalletClients();
+const { token, registry, stakeManager, ledger, committeeResolver, bisectionResolver } = await ignition.deploy(VinferModule);
 
 for (const wallet of [operator, challenger]) {
   await token.write.mint([wallet.account.address, parseEther("1000000")]);
@@ -37,8 +40,8 @@ const spec = {
   challengerBond: parseEther("5"),
   uri: "ipfs://bench",
 };
-await registry.write.registerModel([spec]);
-const modelId = await registry.read.computeModelId([spec.weightsRoot, spec.profileHash, spec.resolver]);
+await registry.write.registerModel([spec], { account: deployer.account });
+const modelId = await registry.read.computeModelId([deployer.account.address, spec]);
 
 let seed = 0;
 const inference = () => {
@@ -93,15 +96,67 @@ for (const size of BATCH_SIZES) {
   }
 }
 
-// Challenge inference 200 of the 256-leaf batch (an 8-hash proof) with the committee resolver.
+// Challenge inference 200 of the 256-leaf batch (an 8-hash proof) with the committee resolver: commit, then reveal.
 const leaves = batch256.map((i) => inferenceLeaf(i.requestId, i.inputHash, i.outputHash));
 const target = batch256[200];
-const challengeGas = await measure(
-  await ledger.write.challenge([batch256Id, 200n, target, merkleProof(leaves, 200), keccak256(stringToBytes("other"))], {
-    account: challenger.account,
+const committeeChallenge = await accuse(publicClient, challenger, {
+  ledger: ledger.address,
+  commitmentId: batch256Id,
+  leafIndex: 200n,
+  inference: target,
+  proof: merkleProof(leaves, 200),
+  claimedOutputHash: keccak256(stringToBytes("other")),
+});
+const challengeGas = await measure(committeeChallenge.reveal.transactionHash);
+const commitGasOnly = await measure(committeeChallenge.commit.transactionHash);
+add("challenge commit (hidden, deposit)", commitGasOnly.gas, commitGasOnly.floor);
+add("challenge reveal (committee, leaf of 256)", challengeGas.gas, challengeGas.floor);
+
+// The MNIST model under the bisection resolver: a batch of 16 real held-out digits, one of them challenged
+// (commit + reveal, the game opened) and one whose 784-byte input is demanded and published on chain.
+const model = parseModel(readFileSync(new URL("../models/mnist-mlp.json", import.meta.url), "utf8"));
+const mnistSpec = { ...spec, weightsRoot: model.weightsRoot, profileHash, traceLength: model.traceLength, resolver: bisectionResolver.address, uri: "models/mnist-mlp.json" };
+await registry.write.registerModel([mnistSpec], { account: deployer.account });
+const mnistModelId = await registry.read.computeModelId([deployer.account.address, mnistSpec]);
+const digits = heldOutInputs(createRequire(import.meta.url)("mnist") as MnistDigits).inputs.slice(0, 16);
+const mnistItems = digits.map((input, k) => ({
+  requestId: keccak256(stringToBytes(`bench-mnist:${k}`)),
+  inputHash: vectorHash(input),
+  outputHash: vectorHash(infer(model, input)),
+}));
+await ledger.write.commitBatch([mnistModelId, mnistItems], { account: operator.account });
+const mnistLeaves = mnistItems.map((i) => inferenceLeaf(i.requestId, i.inputHash, i.outputHash));
+const mnistId = await ledger.read.computeCommitmentId([mnistModelId, operator.account.address, merkleRoot(mnistLeaves)]);
+const bisectionChallenge = await accuse(publicClient, challenger, {
+  ledger: ledger.address,
+  commitmentId: mnistId,
+  leafIndex: 3n,
+  inference: mnistItems[3],
+  proof: merkleProof(mnistLeaves, 3),
+  claimedOutputHash: keccak256(stringToBytes("a wrong claim")),
+});
+const bisectionCommit = await measure(bisectionChallenge.commit.transactionHash);
+const bisectionReveal = await measure(bisectionChallenge.reveal.transactionHash);
+add("challenge reveal (bisection, leaf of 16)", bisectionReveal.gas, bisectionReveal.floor);
+add("challenge total, bisection (commit + reveal)", bisectionCommit.gas + bisectionReveal.gas, bisectionCommit.floor + bisectionReveal.floor);
+
+const demand = await accuse(publicClient, challenger, {
+  ledger: ledger.address,
+  commitmentId: mnistId,
+  leafIndex: 5n,
+  inference: mnistItems[5],
+  proof: merkleProof(mnistLeaves, 5),
+});
+const demandCommit = await measure(demand.commit.transactionHash);
+const demandReveal = await measure(demand.reveal.transactionHash);
+add("availability demand (commit + reveal)", demandCommit.gas + demandReveal.gas, demandCommit.floor + demandReveal.floor);
+const input = digits[5];
+const answer = await measure(
+  await ledger.write.publishInput([demand.id, mnistId, 5n, toHex(new Uint8Array(input.buffer, input.byteOffset, input.byteLength))], {
+    account: operator.account,
   }),
 );
-add("challenge (leaf of 256, 8-hash proof)", challengeGas.gas, challengeGas.floor);
+add("availability answer (784-byte MNIST input)", answer.gas, answer.floor);
 
 await networkHelpers.time.increase(601);
 const singleId = await ledger.read.computeCommitmentId([
@@ -118,18 +173,27 @@ const results = {
   calldataFloorPerLeaf: Number(leafFloor),
   settle: Number(settleGas.gas),
   challenge: Number(challengeGas.gas),
+  challengeCommit: Number(commitGasOnly.gas),
+  challengeTotal: Number(bisectionCommit.gas + bisectionReveal.gas),
+  availabilityDemand: Number(demandCommit.gas + demandReveal.gas),
+  availabilityAnswer: Number(answer.gas),
+  availabilityAnswerFloor: Number(answer.floor),
   targets: {
     commitMax: 60_000,
+    challengeTotalMax: 400_000,
+    availabilityAnswerMax: 60_000,
     commitBatch256MaxRatioToLeafFloor: 1.15,
     commitBatch256RatioToLeafFloor: Number((perInference["256"] / Number(leafFloor)).toFixed(3)),
   },
 };
 
 const pad = (s: string | number, n: number) => String(s).padStart(n);
-console.log(`\n${"action".padEnd(40)}${pad("gas", 10)}${pad("floor", 10)}${pad("ratio", 8)}`);
-for (const r of rows) console.log(`${r.action.padEnd(40)}${pad(r.gas, 10)}${pad(r.floor, 10)}${pad((r.gas / r.floor).toFixed(2), 8)}`);
+console.log(`\n${"action".padEnd(48)}${pad("gas", 10)}${pad("floor", 10)}${pad("ratio", 8)}`);
+for (const r of rows) console.log(`${r.action.padEnd(48)}${pad(r.gas, 10)}${pad(r.floor, 10)}${pad((r.gas / r.floor).toFixed(2), 8)}`);
 console.log(`\ncalldata floor per leaf (96 bytes): ${leafFloor}; commitBatch @256 / leaf floor = ${results.targets.commitBatch256RatioToLeafFloor} (target ≤ 1.15)`);
-console.log(`commit: ${results.commit} gas (target ≤ 60,000; an EAS attestation of three bytes32: 230,054)\n`);
+console.log(`commit: ${results.commit} gas (target ≤ 60,000; an EAS attestation of three bytes32: 230,054)`);
+console.log(`challenge on a bisection model, commit + reveal: ${results.challengeTotal} gas (target ≤ 400,000)`);
+console.log(`availability answer for one MNIST input: ${results.availabilityAnswer} gas (target ≤ 60,000; its calldata floor ${results.availabilityAnswerFloor})\n`);
 
 mkdirSync("bench/results", { recursive: true });
 writeFileSync("bench/results/gas.json", `${JSON.stringify(results, null, 2)}\n`);

@@ -12,12 +12,22 @@ import {IDisputeResolver} from "./interfaces/IDisputeResolver.sol";
 import {MerkleTree} from "./libraries/MerkleTree.sol";
 
 /// @title InferenceLedger
-/// @notice Commitments of inference results, their challenge window, their disputes and their settlement.
+/// @notice Commitments of inference results, their challenge window, the accusations against them (disputes and
+/// data demands, committed before they are revealed) and their settlement.
 /// @dev The ledger deploys the model registry and the stake manager, so both trust it through immutable
 /// bindings. A commitment reads and writes only this contract's storage: model terms are mirrored from
 /// the registry and bonds come from the operator's bond reserve.
 contract InferenceLedger is IInferenceLedger, ReentrancyGuardTransient {
     uint16 private constant _BPS = 10_000;
+
+    /// @dev A dispute in two slots: its bond and resolver are the model's, mirrored here by the registry.
+    struct DisputeRecord {
+        bytes32 commitmentId;
+        address challenger;
+        uint24 leafIndex;
+        uint40 openedAt;
+        DisputeStatus status;
+    }
 
     /// @inheritdoc IInferenceLedger
     uint256 public constant maxBatchSize = 2048;
@@ -30,6 +40,13 @@ contract InferenceLedger is IInferenceLedger, ReentrancyGuardTransient {
     uint16 public immutable challengerRewardBps;
     /// @inheritdoc IInferenceLedger
     uint16 public immutable challengerBurnBps;
+    /// @inheritdoc IInferenceLedger
+    uint32 public immutable revealWindow;
+    /// @inheritdoc IInferenceLedger
+    uint32 public immutable dataAnswerWindow;
+    /// @inheritdoc IInferenceLedger
+    uint96 public immutable challengeDeposit;
+    address private immutable _treasury;
 
     /// @inheritdoc IInferenceLedger
     uint256 public disputeCount;
@@ -40,35 +57,35 @@ contract InferenceLedger is IInferenceLedger, ReentrancyGuardTransient {
     mapping(bytes32 commitmentId => Commitment) private _commitments;
     mapping(bytes32 commitmentId => DisputeTally) private _tallies;
     mapping(bytes32 commitmentId => mapping(uint256 leafIndex => uint256 open)) private _openByLeaf;
-    mapping(uint256 disputeId => Dispute) private _disputes;
+    mapping(uint256 disputeId => DisputeRecord) private _disputes;
+    mapping(uint24 modelIndex => IDisputeResolver) private _resolvers;
     mapping(address operator => string) private _dataURIs;
+    mapping(bytes32 commitHash => ChallengeCommit) private _challengeCommits;
+    mapping(bytes32 demandKey => DataDemand) private _dataDemands;
 
     /// @notice Deploys the ledger with the model registry and the stake manager it alone talks to.
-    /// @param minChallengeWindow The shortest challenge window a model may have, in seconds.
-    /// @param maxChallengeWindow The longest challenge window a model may have, in seconds.
-    /// @param maxDisputeDuration The longest dispute a model's resolver may run, in seconds.
-    /// @param stakeToken The ERC-20 operators stake and challengers bond in.
-    /// @param treasury Where slashed stake and burned bond shares are credited.
-    /// @param unbondingDelay Seconds a withdrawal waits; must outlast any challenge window plus any dispute,
-    /// so that nobody leaves before a slash can reach them.
-    /// @param rewardBps Share of a slashed bond credited to the winning challenger.
-    /// @param burnBps Share of a losing challenger's bond credited to the treasury instead of the operator.
-    constructor(
-        uint32 minChallengeWindow,
-        uint32 maxChallengeWindow,
-        uint32 maxDisputeDuration,
-        IERC20 stakeToken,
-        address treasury,
-        uint64 unbondingDelay,
-        uint16 rewardBps,
-        uint16 burnBps
-    ) {
-        if (rewardBps > _BPS || burnBps > _BPS) revert LedgerInvalidConfiguration();
-        if (unbondingDelay <= uint256(maxChallengeWindow) + maxDisputeDuration) revert LedgerInvalidConfiguration();
-        registry = new ModelRegistry(minChallengeWindow, maxChallengeWindow, maxDisputeDuration);
-        stakeManager = new StakeManager(stakeToken, treasury, unbondingDelay);
-        challengerRewardBps = rewardBps;
-        challengerBurnBps = burnBps;
+    /// @param config The protocol parameters; `unbondingDelay` must outlast the longest challenge window plus the
+    /// longest dispute, so that nobody leaves before a slash can reach them.
+    constructor(Config memory config) {
+        if (
+            config.challengerRewardBps > _BPS || config.challengerBurnBps > _BPS || config.revealWindow == 0
+                || config.dataAnswerWindow == 0 || config.dataAnswerWindow > config.maxDisputeDuration
+                || config.unbondingDelay <= uint256(config.maxChallengeWindow) + config.maxDisputeDuration
+        ) revert LedgerInvalidConfiguration();
+        registry = new ModelRegistry(
+            config.minChallengeWindow,
+            config.maxChallengeWindow,
+            config.maxDisputeDuration,
+            config.challengeDeposit,
+            config.governance
+        );
+        stakeManager = new StakeManager(config.stakeToken, config.treasury, config.unbondingDelay);
+        challengerRewardBps = config.challengerRewardBps;
+        challengerBurnBps = config.challengerBurnBps;
+        revealWindow = config.revealWindow;
+        dataAnswerWindow = config.dataAnswerWindow;
+        challengeDeposit = config.challengeDeposit;
+        _treasury = config.treasury;
     }
 
     // ---------------------------------------------------------------- commitments
@@ -123,7 +140,22 @@ contract InferenceLedger is IInferenceLedger, ReentrancyGuardTransient {
         _bondReserves[msg.sender] = reserve - bond;
     }
 
-    // ---------------------------------------------------------------- challenges
+    // ---------------------------------------------------------------- accusations
+
+    /// @inheritdoc IInferenceLedger
+    function commitChallenge(bytes32 commitHash) external nonReentrant returns (uint256 id) {
+        if (_challengeCommits[commitHash].status != ChallengeCommitStatus.None) {
+            revert LedgerChallengeCommitExists(commitHash);
+        }
+        id = ++disputeCount;
+        _challengeCommits[commitHash] = ChallengeCommit({
+            id: uint48(id),
+            committedAt: uint40(block.timestamp),
+            status: ChallengeCommitStatus.Committed
+        });
+        emit ChallengeCommitted(id, commitHash, msg.sender, uint40(block.timestamp) + revealWindow, challengeDeposit);
+        stakeManager.escrowBond(msg.sender, challengeDeposit);
+    }
 
     /// @inheritdoc IInferenceLedger
     function challenge(
@@ -131,46 +163,28 @@ contract InferenceLedger is IInferenceLedger, ReentrancyGuardTransient {
         uint256 leafIndex,
         Inference calldata inference,
         bytes32[] calldata proof,
-        bytes32 claimedOutputHash
+        bytes32 claimedOutputHash,
+        bytes32 salt
     ) external nonReentrant returns (uint256 disputeId) {
-        Commitment memory c = _commitments[commitmentId];
-        if (c.status == CommitmentStatus.None) revert LedgerCommitmentNotFound(commitmentId);
-        if (c.status != CommitmentStatus.Pending && c.status != CommitmentStatus.Disputed) {
-            revert LedgerCommitmentStatusInvalid(commitmentId, c.status);
-        }
-        if (block.timestamp > c.challengeDeadline) revert LedgerChallengeWindowClosed(commitmentId, c.challengeDeadline);
-        if (leafIndex >= c.count) revert LedgerLeafIndexOutOfRange(commitmentId, leafIndex, c.count);
-        if (claimedOutputHash == inference.outputHash) {
-            revert LedgerClaimMatchesCommitment(commitmentId, claimedOutputHash);
-        }
-        bytes32 modelId = _modelIds[c.modelIndex];
-        bytes32 leaf = _leaf(inference.requestId, inference.inputHash, inference.outputHash);
-        (bytes32 root, bool valid) = MerkleTree.processProof(leaf, leafIndex, c.count, proof);
-        if (!valid || computeCommitmentId(modelId, c.operator, root) != commitmentId) {
-            revert LedgerInvalidProof(commitmentId, leafIndex);
-        }
-        IModelRegistry.ModelSpec memory spec = registry.getModel(modelId).spec;
-
-        disputeId = ++disputeCount;
-        _disputes[disputeId] = Dispute({
+        if (claimedOutputHash == bytes32(0)) revert LedgerClaimMissing(commitmentId);
+        Commitment memory c;
+        bytes32 modelId;
+        (c, disputeId, modelId) = _reveal(commitmentId, leafIndex, inference, proof, claimedOutputHash, salt);
+        IModelRegistry.DisputeTerms memory spec = registry.disputeTerms(modelId);
+        _disputes[disputeId] = DisputeRecord({
             commitmentId: commitmentId,
             challenger: msg.sender,
             leafIndex: uint24(leafIndex),
             openedAt: uint40(block.timestamp),
-            status: DisputeStatus.Open,
-            bond: spec.challengerBond,
-            resolver: spec.resolver
+            status: DisputeStatus.Open
         });
-        DisputeTally storage tally = _tallies[commitmentId];
-        tally.open += 1;
-        tally.total += 1;
-        _openByLeaf[commitmentId][leafIndex] += 1;
-        if (c.status == CommitmentStatus.Pending) _commitments[commitmentId].status = CommitmentStatus.Disputed;
         emit DisputeOpened(
             disputeId, commitmentId, msg.sender, leafIndex, claimedOutputHash, address(spec.resolver), spec.challengerBond
         );
 
-        stakeManager.escrowBond(msg.sender, spec.challengerBond);
+        // The registry keeps every challenger bond at or above the deposit already in escrow.
+        uint256 topUp = spec.challengerBond - challengeDeposit;
+        if (topUp != 0) stakeManager.escrowBond(msg.sender, topUp);
         spec.resolver.openDispute(
             IDisputeResolver.DisputeContext({
                 disputeId: disputeId,
@@ -190,9 +204,152 @@ contract InferenceLedger is IInferenceLedger, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc IInferenceLedger
+    function demandData(
+        bytes32 commitmentId,
+        uint256 leafIndex,
+        Inference calldata inference,
+        bytes32[] calldata proof,
+        bytes32 salt
+    ) external nonReentrant returns (uint256 demandId) {
+        (, demandId,) = _reveal(commitmentId, leafIndex, inference, proof, bytes32(0), salt);
+        uint40 deadline = uint40(block.timestamp) + dataAnswerWindow;
+        _dataDemands[computeDemandKey(demandId, commitmentId, leafIndex, inference.inputHash)] =
+            DataDemand({demander: msg.sender, deadline: deadline, status: DataDemandStatus.Open});
+        emit DataDemanded(
+            demandId, commitmentId, msg.sender, leafIndex, inference.inputHash, deadline, challengeDeposit
+        );
+    }
+
+    /// @inheritdoc IInferenceLedger
+    function publishInput(uint256 demandId, bytes32 commitmentId, uint256 leafIndex, bytes calldata input)
+        external
+        nonReentrant
+    {
+        // The key commits to the input hash: only the committed input's bytes find the demand.
+        bytes32 key = computeDemandKey(demandId, commitmentId, leafIndex, keccak256(input));
+        DataDemand storage demand = _demandIn(key, DataDemandStatus.Open);
+        if (block.timestamp > demand.deadline) revert LedgerDataAnswerWindowClosed(key, demand.deadline);
+        demand.status = DataDemandStatus.Answered;
+        emit InputPublished(demandId, commitmentId, leafIndex, input);
+        // The deposit is credited later ({collectDataDemand}): the answer stays cheap, a calldata-bound transaction.
+        _release(commitmentId, _commitments[commitmentId], leafIndex);
+    }
+
+    /// @inheritdoc IInferenceLedger
+    function collectDataDemand(uint256 demandId, bytes32 commitmentId, uint256 leafIndex, bytes32 inputHash)
+        external
+        nonReentrant
+    {
+        DataDemand storage demand =
+            _demandIn(computeDemandKey(demandId, commitmentId, leafIndex, inputHash), DataDemandStatus.Answered);
+        demand.status = DataDemandStatus.Collected;
+        emit DataDemandClosed(demandId, commitmentId, DataDemandStatus.Collected);
+        // Answering cost the operator gas; the demander's deposit pays for it.
+        stakeManager.releaseBond(_commitments[commitmentId].operator, challengeDeposit);
+    }
+
+    /// @inheritdoc IInferenceLedger
+    function expireDataDemand(uint256 demandId, bytes32 commitmentId, uint256 leafIndex, bytes32 inputHash)
+        external
+        nonReentrant
+    {
+        bytes32 key = computeDemandKey(demandId, commitmentId, leafIndex, inputHash);
+        DataDemand storage demand = _demandIn(key, DataDemandStatus.Open);
+        uint40 deadline = demand.deadline;
+        if (block.timestamp <= deadline) revert LedgerDataAnswerWindowOpen(key, deadline);
+        demand.status = DataDemandStatus.Withheld;
+        emit DataDemandClosed(demandId, commitmentId, DataDemandStatus.Withheld);
+        Commitment storage c = _commitments[commitmentId];
+        DisputeTally storage tally = _release(commitmentId, c, leafIndex);
+        address demander = demand.demander;
+        stakeManager.releaseBond(demander, challengeDeposit);
+        _proveFault(commitmentId, c, tally, demandId, leafIndex, demander);
+        _tryPayReward(commitmentId, c, tally);
+    }
+
+    /// @inheritdoc IInferenceLedger
+    function forfeitChallengeCommit(bytes32 commitHash) external nonReentrant {
+        ChallengeCommit storage record = _challengeCommits[commitHash];
+        ChallengeCommitStatus status = record.status;
+        if (status == ChallengeCommitStatus.None) revert LedgerChallengeCommitNotFound(commitHash);
+        if (status != ChallengeCommitStatus.Committed) revert LedgerChallengeCommitClosed(commitHash, status);
+        uint256 revealDeadline = uint256(record.committedAt) + revealWindow;
+        if (block.timestamp <= revealDeadline) revert LedgerRevealWindowOpen(commitHash, revealDeadline);
+        record.status = ChallengeCommitStatus.Forfeited;
+        emit ChallengeCommitForfeited(record.id, commitHash, challengeDeposit);
+        stakeManager.releaseBond(_treasury, challengeDeposit);
+    }
+
+    /// @inheritdoc IInferenceLedger
+    function payChallengerReward(bytes32 commitmentId) external nonReentrant {
+        Commitment storage c = _existing(commitmentId);
+        DisputeTally storage tally = _tallies[commitmentId];
+        if (c.status != CommitmentStatus.Slashed || tally.rewardPaid) revert LedgerNoReward(commitmentId);
+        if (!_tryPayReward(commitmentId, c, tally)) {
+            revert LedgerRewardNotFinal(commitmentId, tally.open, c.challengeDeadline);
+        }
+    }
+
+    /// @dev The data demand under `key`, which must be in status `expected`.
+    function _demandIn(bytes32 key, DataDemandStatus expected) private view returns (DataDemand storage demand) {
+        demand = _dataDemands[key];
+        DataDemandStatus status = demand.status;
+        if (status == DataDemandStatus.None) revert LedgerDataDemandNotFound(key);
+        if (status != expected) revert LedgerDataDemandStatusInvalid(key, status);
+    }
+
+    /// @dev Checks and consumes the caller's challenge commit for an accusation of inference `leafIndex`, and
+    /// counts the accusation as open on the commitment. `claim` is zero for a data demand.
+    function _reveal(
+        bytes32 commitmentId,
+        uint256 leafIndex,
+        Inference calldata inference,
+        bytes32[] calldata proof,
+        bytes32 claim,
+        bytes32 salt
+    ) private returns (Commitment memory c, uint256 id, bytes32 modelId) {
+        c = _commitments[commitmentId];
+        CommitmentStatus status = c.status;
+        if (status == CommitmentStatus.None) revert LedgerCommitmentNotFound(commitmentId);
+        if (status == CommitmentStatus.Settled) revert LedgerCommitmentStatusInvalid(commitmentId, status);
+        if (block.timestamp > c.challengeDeadline) revert LedgerChallengeWindowClosed(commitmentId, c.challengeDeadline);
+        bytes32 commitHash = computeChallengeCommit(msg.sender, commitmentId, leafIndex, claim, salt);
+        ChallengeCommit memory record = _challengeCommits[commitHash];
+        if (record.status == ChallengeCommitStatus.None) revert LedgerChallengeCommitNotFound(commitHash);
+        if (record.status != ChallengeCommitStatus.Committed) {
+            revert LedgerChallengeCommitClosed(commitHash, record.status);
+        }
+        uint256 revealDeadline = uint256(record.committedAt) + revealWindow;
+        if (block.timestamp > revealDeadline) revert LedgerRevealWindowClosed(commitHash, revealDeadline);
+        id = record.id;
+        DisputeTally storage tally = _tallies[commitmentId];
+        // Once slashed, only an accusation committed before the current reward claimant's can change anything.
+        if (status == CommitmentStatus.Slashed && id > tally.rewardAccusation) {
+            revert LedgerAccusationTooLate(commitmentId, id, tally.rewardAccusation);
+        }
+        if (claim != bytes32(0) && claim == inference.outputHash) {
+            revert LedgerClaimMatchesCommitment(commitmentId, claim);
+        }
+        if (leafIndex >= c.count) revert LedgerLeafIndexOutOfRange(commitmentId, leafIndex, c.count);
+        modelId = _modelIds[c.modelIndex];
+        bytes32 leaf = _leaf(inference.requestId, inference.inputHash, inference.outputHash);
+        (bytes32 root, bool valid) = MerkleTree.processProof(leaf, leafIndex, c.count, proof);
+        if (!valid || computeCommitmentId(modelId, c.operator, root) != commitmentId) {
+            revert LedgerInvalidProof(commitmentId, leafIndex);
+        }
+
+        _challengeCommits[commitHash].status = ChallengeCommitStatus.Revealed;
+        tally.open += 1;
+        _openByLeaf[commitmentId][leafIndex] += 1;
+        if (status == CommitmentStatus.Pending) _commitments[commitmentId].status = CommitmentStatus.Disputed;
+    }
+
+    /// @inheritdoc IInferenceLedger
     function resolveDispute(uint256 disputeId, IDisputeResolver.Outcome outcome) external nonReentrant {
-        Dispute storage dispute = _openDispute(disputeId);
-        if (msg.sender != address(dispute.resolver)) revert LedgerNotResolver(disputeId, msg.sender);
+        DisputeRecord storage dispute = _openDispute(disputeId);
+        if (msg.sender != address(_resolvers[_commitments[dispute.commitmentId].modelIndex])) {
+            revert LedgerNotResolver(disputeId, msg.sender);
+        }
         if (outcome == IDisputeResolver.Outcome.None) revert LedgerInvalidOutcome(disputeId, outcome);
         DisputeStatus status = outcome == IDisputeResolver.Outcome.OperatorFault
             ? DisputeStatus.OperatorFault
@@ -202,50 +359,97 @@ contract InferenceLedger is IInferenceLedger, ReentrancyGuardTransient {
 
     /// @inheritdoc IInferenceLedger
     function expireDispute(uint256 disputeId) external nonReentrant {
-        Dispute storage dispute = _openDispute(disputeId);
+        DisputeRecord storage dispute = _openDispute(disputeId);
         uint256 expiresAt = uint256(dispute.openedAt) + registry.maxDisputeDuration();
         if (block.timestamp <= expiresAt) revert LedgerDisputeNotExpired(disputeId, expiresAt);
         _close(disputeId, dispute, DisputeStatus.NoFault);
     }
 
-    function _openDispute(uint256 disputeId) private view returns (Dispute storage dispute) {
+    function _openDispute(uint256 disputeId) private view returns (DisputeRecord storage dispute) {
         dispute = _disputes[disputeId];
         DisputeStatus status = dispute.status;
         if (status == DisputeStatus.None) revert LedgerDisputeNotFound(disputeId);
         if (status != DisputeStatus.Open) revert LedgerDisputeClosed(disputeId, status);
     }
 
-    /// @dev Pays out a dispute. The first proven fault slashes the whole commitment; later disputes on a
-    /// slashed commitment only move their own bonds.
-    function _close(uint256 disputeId, Dispute storage dispute, DisputeStatus status) private {
+    /// @dev Pays out a dispute. A proven fault slashes the commitment's whole bond once and competes for its
+    /// challenger reward by commit order; a wrong or unproven claim costs the challenger the burned share.
+    function _close(uint256 disputeId, DisputeRecord storage dispute, DisputeStatus status) private {
         bytes32 commitmentId = dispute.commitmentId;
         Commitment storage c = _commitments[commitmentId];
-        DisputeTally storage tally = _tallies[commitmentId];
         dispute.status = status;
-        tally.open -= 1;
-        _openByLeaf[commitmentId][dispute.leafIndex] -= 1;
         emit DisputeResolved(disputeId, commitmentId, status);
+        uint256 leafIndex = dispute.leafIndex;
+        DisputeTally storage tally = _release(commitmentId, c, leafIndex);
 
         address challenger = dispute.challenger;
-        uint256 bond = dispute.bond;
+        uint256 bond = _terms[_modelIds[c.modelIndex]].challengerBond;
         if (status == DisputeStatus.OperatorFault) {
-            if (c.status != CommitmentStatus.Slashed) {
-                uint256 slashed = _bond(c);
-                uint256 reward = slashed * challengerRewardBps / _BPS;
-                c.status = CommitmentStatus.Slashed;
-                tally.fraudulentLeaf = dispute.leafIndex;
-                emit CommitmentSlashed(commitmentId, c.operator, disputeId, dispute.leafIndex, slashed, reward);
-                stakeManager.slash(c.operator, slashed, challenger, reward);
-            }
             stakeManager.releaseBond(challenger, bond);
-        } else if (status == DisputeStatus.ChallengerFault) {
-            uint256 burned = bond * challengerBurnBps / _BPS;
-            stakeManager.releaseBond(c.operator, bond - burned);
-            stakeManager.releaseBond(stakeManager.treasury(), burned);
+            _proveFault(commitmentId, c, tally, disputeId, leafIndex, challenger);
         } else {
-            stakeManager.releaseBond(challenger, bond);
+            // Challenger fault pays the operator; no fault refunds the challenger. Either way the burned share
+            // goes to the treasury, so a challenger can never hold a commitment open for free.
+            uint256 burned = bond * challengerBurnBps / _BPS;
+            stakeManager.releaseBond(status == DisputeStatus.ChallengerFault ? c.operator : challenger, bond - burned);
+            stakeManager.releaseBond(_treasury, burned);
         }
-        if (tally.open == 0 && c.status == CommitmentStatus.Disputed) c.status = CommitmentStatus.Pending;
+        _tryPayReward(commitmentId, c, tally);
+    }
+
+    /// @dev Counts one accusation on inference `leafIndex` as closed; the commitment is pending again when none is open.
+    function _release(bytes32 commitmentId, Commitment storage c, uint256 leafIndex)
+        private
+        returns (DisputeTally storage tally)
+    {
+        tally = _tallies[commitmentId];
+        uint24 open = tally.open - 1;
+        tally.open = open;
+        _openByLeaf[commitmentId][leafIndex] -= 1;
+        if (open == 0 && c.status == CommitmentStatus.Disputed) c.status = CommitmentStatus.Pending;
+    }
+
+    /// @dev Accusation `id` proved inference `leafIndex` wrong (or its input withheld). The first proof slashes the
+    /// whole bond; the challenger reward stays in escrow for the earliest-committed accusation proven right.
+    function _proveFault(
+        bytes32 commitmentId,
+        Commitment storage c,
+        DisputeTally storage tally,
+        uint256 id,
+        uint256 leafIndex,
+        address challenger
+    ) private {
+        if (c.status != CommitmentStatus.Slashed) {
+            uint256 slashed = _bond(c);
+            uint256 reward = slashed * challengerRewardBps / _BPS;
+            c.status = CommitmentStatus.Slashed;
+            tally.fraudulentLeaf = uint16(leafIndex);
+            emit CommitmentSlashed(commitmentId, c.operator, id, leafIndex, slashed, reward);
+            stakeManager.slash(c.operator, slashed, reward);
+        } else if (id > tally.rewardAccusation) {
+            return;
+        }
+        tally.rewardee = challenger;
+        tally.rewardAccusation = uint48(id);
+        emit RewardClaimantChanged(commitmentId, id, challenger);
+    }
+
+    /// @dev Credits the challenger reward once the commitment is slashed, no accusation is open and its window has
+    /// closed, so that no accusation committed earlier than the claimant's can still be revealed. Returns whether it paid.
+    function _tryPayReward(bytes32 commitmentId, Commitment storage c, DisputeTally storage tally)
+        private
+        returns (bool)
+    {
+        if (
+            c.status != CommitmentStatus.Slashed || tally.rewardPaid || tally.open != 0
+                || block.timestamp <= c.challengeDeadline
+        ) return false;
+        tally.rewardPaid = true;
+        uint256 reward = _bond(c) * challengerRewardBps / _BPS;
+        address rewardee = tally.rewardee;
+        emit ChallengerRewarded(commitmentId, tally.rewardAccusation, rewardee, reward);
+        if (reward != 0) stakeManager.releaseBond(rewardee, reward);
+        return true;
     }
 
     // ---------------------------------------------------------------- settlement
@@ -299,10 +503,13 @@ contract InferenceLedger is IInferenceLedger, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc IInferenceLedger
-    function syncModelTerms(bytes32 modelId, IModelRegistry.CommitTerms calldata terms) external {
+    function syncModelTerms(bytes32 modelId, IModelRegistry.CommitTerms calldata terms, IDisputeResolver resolver)
+        external
+    {
         if (msg.sender != address(registry)) revert LedgerOnlyRegistry(msg.sender);
         _terms[modelId] = terms;
         _modelIds[terms.index] = modelId;
+        _resolvers[terms.index] = resolver;
     }
 
     /// @inheritdoc IInferenceLedger
@@ -340,7 +547,7 @@ contract InferenceLedger is IInferenceLedger, ReentrancyGuardTransient {
 
     /// @inheritdoc IInferenceLedger
     function challengeBond(bytes32 commitmentId) external view returns (uint256) {
-        return registry.getModel(_modelIds[_existing(commitmentId).modelIndex]).spec.challengerBond;
+        return _terms[_modelIds[_existing(commitmentId).modelIndex]].challengerBond;
     }
 
     /// @inheritdoc IInferenceLedger
@@ -356,13 +563,54 @@ contract InferenceLedger is IInferenceLedger, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc IInferenceLedger
-    function getDispute(uint256 disputeId) external view returns (Dispute memory) {
-        return _disputes[disputeId];
+    function getDispute(uint256 disputeId) external view returns (Dispute memory dispute) {
+        DisputeRecord memory record = _disputes[disputeId];
+        if (record.status == DisputeStatus.None) return dispute;
+        uint24 modelIndex = _commitments[record.commitmentId].modelIndex;
+        return Dispute({
+            commitmentId: record.commitmentId,
+            challenger: record.challenger,
+            leafIndex: record.leafIndex,
+            openedAt: record.openedAt,
+            status: record.status,
+            bond: _terms[_modelIds[modelIndex]].challengerBond,
+            resolver: _resolvers[modelIndex]
+        });
     }
 
     /// @inheritdoc IInferenceLedger
     function dataURIOf(address operator) external view returns (string memory) {
         return _dataURIs[operator];
+    }
+
+    /// @inheritdoc IInferenceLedger
+    function getChallengeCommit(bytes32 commitHash) external view returns (ChallengeCommit memory) {
+        return _challengeCommits[commitHash];
+    }
+
+    /// @inheritdoc IInferenceLedger
+    function getDataDemand(bytes32 demandKey) external view returns (DataDemand memory) {
+        return _dataDemands[demandKey];
+    }
+
+    /// @inheritdoc IInferenceLedger
+    function computeChallengeCommit(
+        address challenger,
+        bytes32 commitmentId,
+        uint256 leafIndex,
+        bytes32 claimedOutputHash,
+        bytes32 salt
+    ) public pure returns (bytes32) {
+        return keccak256(abi.encode(challenger, commitmentId, leafIndex, claimedOutputHash, salt));
+    }
+
+    /// @inheritdoc IInferenceLedger
+    function computeDemandKey(uint256 demandId, bytes32 commitmentId, uint256 leafIndex, bytes32 inputHash)
+        public
+        pure
+        returns (bytes32)
+    {
+        return keccak256(abi.encode(demandId, commitmentId, leafIndex, inputHash));
     }
 
     /// @inheritdoc IInferenceLedger

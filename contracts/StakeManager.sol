@@ -114,11 +114,11 @@ contract StakeManager is IStakeManager, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc IStakeManager
-    function slash(address operator, uint256 amount, address rewardee, uint256 reward) external onlyLedger {
+    function slash(address operator, uint256 amount, uint256 escrowedReward) external onlyLedger {
         _takeLocked(operator, amount);
-        emit StakeSlashed(operator, amount, rewardee, reward);
-        _credit(rewardee, reward);
-        _credit(treasury, amount - reward);
+        escrowed += escrowedReward;
+        emit StakeSlashed(operator, amount, escrowedReward);
+        _credit(treasury, amount - escrowedReward);
     }
 
     /// @inheritdoc IStakeManager

@@ -4,6 +4,7 @@ pragma solidity ^0.8.28;
 import {IDisputeResolver} from "./IDisputeResolver.sol";
 import {IModelRegistry} from "./IModelRegistry.sol";
 import {IStakeManager} from "./IStakeManager.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 
 /// @title IInferenceLedger
 /// @notice Operators commit, with stake behind them, to what a model computed for a request; anyone may
@@ -14,7 +15,30 @@ import {IStakeManager} from "./IStakeManager.sol";
 /// and must land on the id. Bonds come from the operator's bond reserve (stake locked in the stake
 /// manager once, in bulk) and settled bonds return to it, so no commitment pays for a call to another
 /// contract; the registry pushes each model's commit terms here when it registers or deprecates one.
+///
+/// Accusations (challenges and data demands) are committed before they are revealed: a challenger first posts
+/// a hash of its accusation with the protocol's challenge deposit ({commitChallenge}), then reveals it within
+/// the reveal window and inside the commitment's challenge window ({challenge} or {demandData}). The commit's
+/// sequence number is the accusation's id and its priority: whichever accusation proves the operator at fault
+/// first, the challenger reward of a slashed commitment goes to the proven accusation committed earliest, so
+/// an operator that sees an accusation coming cannot buy its way out by front-running it or by resolving a
+/// later one of its own first.
 interface IInferenceLedger {
+    /// @notice The protocol parameters, fixed at deployment.
+    struct Config {
+        uint32 minChallengeWindow; // the shortest challenge window a model may have, in seconds
+        uint32 maxChallengeWindow; // the longest challenge window a model may have, in seconds
+        uint32 maxDisputeDuration; // the longest dispute a model's resolver may run, in seconds
+        uint32 revealWindow; // seconds a challenge commit has to be revealed (and never past the challenge deadline)
+        uint32 dataAnswerWindow; // seconds an operator has to publish a demanded input
+        uint64 unbondingDelay; // seconds a withdrawal waits; outlasts any window, reveal, answer and dispute
+        uint16 challengerRewardBps; // share of a slashed bond credited to the winning challenger
+        uint16 challengerBurnBps; // share of a losing or unproven accusation's bond credited to the treasury
+        uint96 challengeDeposit; // posted with every challenge commit; the least challenger bond a model may ask
+        IERC20 stakeToken; // the ERC-20 operators stake and challengers bond in
+        address treasury; // where slashed stake, burned shares and forfeited deposits are credited
+        address governance; // may approve the dispute resolvers models can name
+    }
     /// @notice One committed inference: the leaf preimage.
     struct Inference {
         bytes32 requestId; // chosen by the requester (or the hash of its signed request); unique per operator
@@ -58,12 +82,39 @@ interface IInferenceLedger {
         None,
         /// Waiting for its resolver.
         Open,
-        /// The operator's output was wrong; the operator was slashed. Terminal.
+        /// The operator's output was proven wrong (or it missed a move): its commitment is slashed. Terminal.
         OperatorFault,
         /// The challenger's claim was wrong; its bond went to the operator less the burned share. Terminal.
         ChallengerFault,
-        /// Nothing was shown either way; the bond was refunded. Terminal.
+        /// Nothing was shown either way (no quorum, or the resolver never reported); the bond was refunded less
+        /// the burned share, so that holding a commitment open is never free. Terminal.
         NoFault
+    }
+
+    /// @notice The lifecycle of a challenge commit.
+    enum ChallengeCommitStatus {
+        /// Never committed.
+        None,
+        /// The deposit is in escrow; the commit may be revealed until its reveal deadline.
+        Committed,
+        /// Revealed as a challenge or a data demand. Terminal.
+        Revealed,
+        /// Never revealed in time: the deposit went to the treasury. Terminal.
+        Forfeited
+    }
+
+    /// @notice The lifecycle of a data demand.
+    enum DataDemandStatus {
+        /// No such demand.
+        None,
+        /// The operator must publish the demanded input before the deadline.
+        Open,
+        /// The input was published; the demander's deposit awaits {collectDataDemand}.
+        Answered,
+        /// The deposit was credited to the operator. Terminal.
+        Collected,
+        /// Nobody published the input in time: the commitment was slashed as if at fault. Terminal.
+        Withheld
     }
 
     /// @notice A commitment as stored: one slot.
@@ -75,21 +126,37 @@ interface IInferenceLedger {
         uint24 modelIndex; // the model's registration number in the registry
     }
 
-    /// @notice Dispute bookkeeping of a commitment, written only when it is challenged.
+    /// @notice Accusation bookkeeping of a commitment in one slot, written only when it is accused.
     struct DisputeTally {
-        uint32 open; // disputes not yet resolved
-        uint32 total; // disputes ever opened
-        uint24 fraudulentLeaf; // the leaf proven wrong, when the commitment is slashed
+        uint24 open; // accusations (disputes and data demands) not yet closed
+        uint16 fraudulentLeaf; // the leaf proven wrong (or withheld) first, when the commitment is slashed
+        address rewardee; // the challenger of the earliest-committed accusation proven right so far
+        uint48 rewardAccusation; // that accusation's id (its commit's sequence number)
+        bool rewardPaid; // the challenger reward was credited to `rewardee`
     }
 
-    /// @notice A dispute as stored.
+    /// @notice A challenge commit as stored: one slot.
+    struct ChallengeCommit {
+        uint48 id; // the sequence number: the id of the dispute or demand it reveals, and its priority
+        uint40 committedAt; // when the deposit was posted
+        ChallengeCommitStatus status; // see {ChallengeCommitStatus}
+    }
+
+    /// @notice A data demand as stored: one slot, keyed by {computeDemandKey}.
+    struct DataDemand {
+        address demander; // who revealed it; its deposit is the demand's bond
+        uint40 deadline; // the input is accepted up to and including this timestamp
+        DataDemandStatus status; // see {DataDemandStatus}
+    }
+
+    /// @notice A dispute as {getDispute} returns it (the bond and resolver are the model's).
     struct Dispute {
         bytes32 commitmentId; // the disputed commitment
         address challenger; // who opened it and posted the bond
         uint24 leafIndex; // the disputed inference
-        uint40 openedAt; // when it was opened
+        uint40 openedAt; // when it was revealed
         DisputeStatus status; // see {DisputeStatus}
-        uint96 bond; // the challenger's bond, in escrow while open
+        uint96 bond; // the challenger's bond (deposit included), in escrow while open
         IDisputeResolver resolver; // who decides it
     }
 
@@ -116,6 +183,14 @@ interface IInferenceLedger {
         Inference[] items
     );
 
+    /// @notice Emitted when a challenger commits to an accusation it will reveal as dispute or demand `id`.
+    event ChallengeCommitted(
+        uint256 indexed id, bytes32 indexed commitHash, address indexed challenger, uint40 revealDeadline, uint256 deposit
+    );
+
+    /// @notice Emitted when a challenge commit was not revealed in time and its deposit went to the treasury.
+    event ChallengeCommitForfeited(uint256 indexed id, bytes32 indexed commitHash, uint256 deposit);
+
     /// @notice Emitted when a challenger disputes inference `leafIndex` of a commitment.
     event DisputeOpened(
         uint256 indexed disputeId,
@@ -133,15 +208,42 @@ interface IInferenceLedger {
     /// @notice Emitted when a commitment settles and its bond returns to the operator's bond reserve.
     event CommitmentSettled(bytes32 indexed commitmentId, address indexed operator, uint256 bond);
 
-    /// @notice Emitted when a commitment is slashed because inference `fraudulentLeaf` was proven wrong.
+    /// @notice Emitted when a commitment is slashed because accusation `accusationId` proved inference
+    /// `fraudulentLeaf` wrong (or its input withheld). `reward` stays in escrow for the challenger of the
+    /// earliest-committed accusation proven right ({ChallengerRewarded}); the rest went to the treasury.
     event CommitmentSlashed(
         bytes32 indexed commitmentId,
         address indexed operator,
-        uint256 indexed disputeId,
+        uint256 indexed accusationId,
         uint256 fraudulentLeaf,
         uint256 slashed,
         uint256 reward
     );
+
+    /// @notice Emitted when an accusation proven right becomes the earliest-committed one of a slashed commitment.
+    event RewardClaimantChanged(bytes32 indexed commitmentId, uint256 indexed accusationId, address indexed rewardee);
+
+    /// @notice Emitted when a slashed commitment's challenger reward is credited.
+    event ChallengerRewarded(
+        bytes32 indexed commitmentId, uint256 indexed accusationId, address indexed rewardee, uint256 reward
+    );
+
+    /// @notice Emitted when a challenger demands the input of inference `leafIndex` of a commitment.
+    event DataDemanded(
+        uint256 indexed demandId,
+        bytes32 indexed commitmentId,
+        address indexed demander,
+        uint256 leafIndex,
+        bytes32 inputHash,
+        uint40 deadline,
+        uint256 bond
+    );
+
+    /// @notice Emitted when the demanded input of inference `leafIndex` is published; `input` hashes to its input hash.
+    event InputPublished(uint256 indexed demandId, bytes32 indexed commitmentId, uint256 leafIndex, bytes input);
+
+    /// @notice Emitted when a data demand closes with `status` (`Collected` or `Withheld`).
+    event DataDemandClosed(uint256 indexed demandId, bytes32 indexed commitmentId, DataDemandStatus status);
 
     /// @notice Emitted when an operator locks `amount` more of its free stake into its bond reserve.
     event BondReserveFunded(address indexed operator, uint256 amount, uint256 reserve);
@@ -177,7 +279,7 @@ interface IInferenceLedger {
     error LedgerChallengeWindowOpen(bytes32 commitmentId, uint40 deadline);
 
     /// @notice Settlement waits until every dispute has closed.
-    error LedgerDisputesOpen(bytes32 commitmentId, uint32 open);
+    error LedgerDisputesOpen(bytes32 commitmentId, uint24 open);
 
     /// @notice The leaf index is outside the commitment.
     error LedgerLeafIndexOutOfRange(bytes32 commitmentId, uint256 leafIndex, uint24 count);
@@ -203,6 +305,48 @@ interface IInferenceLedger {
     /// @notice The dispute may still be resolved until `expiresAt`.
     error LedgerDisputeNotExpired(uint256 disputeId, uint256 expiresAt);
 
+    /// @notice A challenge commit with this hash exists already.
+    error LedgerChallengeCommitExists(bytes32 commitHash);
+
+    /// @notice No challenge commit matches the revealed accusation (wrong salt, claim, leaf or sender).
+    error LedgerChallengeCommitNotFound(bytes32 commitHash);
+
+    /// @notice The challenge commit was already revealed or forfeited.
+    error LedgerChallengeCommitClosed(bytes32 commitHash, ChallengeCommitStatus status);
+
+    /// @notice The commit could be revealed up to and including `revealDeadline`, which has passed.
+    error LedgerRevealWindowClosed(bytes32 commitHash, uint256 revealDeadline);
+
+    /// @notice The commit may still be revealed until `revealDeadline`.
+    error LedgerRevealWindowOpen(bytes32 commitHash, uint256 revealDeadline);
+
+    /// @notice A challenge must claim an output hash (zero is how a commit names a data demand).
+    error LedgerClaimMissing(bytes32 commitmentId);
+
+    /// @notice The commitment was slashed through accusation `rewardAccusation`, committed before this one:
+    /// revealing this one now could not change anything.
+    error LedgerAccusationTooLate(bytes32 commitmentId, uint256 id, uint256 rewardAccusation);
+
+    /// @notice The commitment has no challenger reward to pay: it was not slashed, or the reward was paid.
+    error LedgerNoReward(bytes32 commitmentId);
+
+    /// @notice The reward waits until the challenge window has closed (no accusation committed earlier can still be
+    /// revealed) and every accusation is closed.
+    error LedgerRewardNotFinal(bytes32 commitmentId, uint24 open, uint40 challengeDeadline);
+
+    /// @notice No data demand has this key: a wrong demand id, commitment or leaf, or an input that does not hash to
+    /// the committed input hash.
+    error LedgerDataDemandNotFound(bytes32 demandKey);
+
+    /// @notice The data demand is not in a status that allows this.
+    error LedgerDataDemandStatusInvalid(bytes32 demandKey, DataDemandStatus status);
+
+    /// @notice The demanded input was due by `deadline`, which has passed.
+    error LedgerDataAnswerWindowClosed(bytes32 demandKey, uint40 deadline);
+
+    /// @notice The operator may still publish the demanded input until `deadline`.
+    error LedgerDataAnswerWindowOpen(bytes32 demandKey, uint40 deadline);
+
     /// @notice The operator's bond reserve cannot back what is asked.
     error LedgerInsufficientBondReserve(address operator, uint256 reserve, uint256 needed);
 
@@ -221,10 +365,13 @@ interface IInferenceLedger {
     /// @param amount Tokens to release; bonds behind open commitments are not part of the reserve.
     function releaseBondReserve(uint256 amount) external;
 
-    /// @notice Records a model's commit terms. Only the registry calls it, when it registers or deprecates a model.
+    /// @notice Records a model's commit terms and resolver. Only the registry calls it, when it registers or
+    /// deprecates a model.
     /// @param modelId The model.
     /// @param terms Its terms.
-    function syncModelTerms(bytes32 modelId, IModelRegistry.CommitTerms calldata terms) external;
+    /// @param resolver Its dispute resolver.
+    function syncModelTerms(bytes32 modelId, IModelRegistry.CommitTerms calldata terms, IDisputeResolver resolver)
+        external;
 
     /// @notice Commits one inference of `modelId`, taking the model's bond per inference from the bond reserve.
     /// @param modelId The model the operator ran.
@@ -243,21 +390,83 @@ interface IInferenceLedger {
     /// @return commitmentId The new commitment's id.
     function commitBatch(bytes32 modelId, Inference[] calldata items) external returns (bytes32 commitmentId);
 
-    /// @notice Disputes inference `leafIndex` of a commitment, posting the model's challenger bond (the caller
-    /// must approve the stake manager for it), and opens the dispute at the model's resolver.
+    /// @notice Commits to an accusation without revealing it, posting the protocol's challenge deposit (the caller
+    /// must approve the stake manager for it). The commit's sequence number becomes the accusation's id and its
+    /// priority for the challenger reward.
+    /// @param commitHash {computeChallengeCommit} of the accusation; zero claim for a data demand.
+    /// @return id The id of the dispute or demand the commit will reveal.
+    function commitChallenge(bytes32 commitHash) external returns (uint256 id);
+
+    /// @notice Reveals a challenge commit as a dispute of inference `leafIndex` of a commitment, tops the deposit up
+    /// to the model's challenger bond (the caller must approve the stake manager for the difference), and opens
+    /// the dispute at the model's resolver. The commit must be the caller's, made and revealed inside the
+    /// commitment's challenge window, and revealed within the reveal window.
     /// @param commitmentId The commitment.
     /// @param leafIndex The inference's position in the commitment.
     /// @param inference The inference as committed.
     /// @param proof The Merkle proof of its leaf (empty for a single commitment).
     /// @param claimedOutputHash The output hash the challenger says is right.
-    /// @return disputeId The new dispute's id.
+    /// @param salt The secret the commit was made with.
+    /// @return disputeId The dispute's id: the commit's sequence number.
     function challenge(
         bytes32 commitmentId,
         uint256 leafIndex,
         Inference calldata inference,
         bytes32[] calldata proof,
-        bytes32 claimedOutputHash
+        bytes32 claimedOutputHash,
+        bytes32 salt
     ) external returns (uint256 disputeId);
+
+    /// @notice Reveals a challenge commit (made with a zero claim) as a demand that the input of inference
+    /// `leafIndex` be published on chain within the data answer window; the deposit is the demand's bond.
+    /// @param commitmentId The commitment.
+    /// @param leafIndex The inference's position in the commitment.
+    /// @param inference The inference as committed.
+    /// @param proof The Merkle proof of its leaf (empty for a single commitment).
+    /// @param salt The secret the commit was made with.
+    /// @return demandId The demand's id: the commit's sequence number.
+    function demandData(
+        bytes32 commitmentId,
+        uint256 leafIndex,
+        Inference calldata inference,
+        bytes32[] calldata proof,
+        bytes32 salt
+    ) external returns (uint256 demandId);
+
+    /// @notice Publishes a demanded input. Anyone may call it before the demand's deadline; `input` must hash to
+    /// the inference's committed input hash (`keccak256(input)`, the packed int8 vector for int8 profiles). The
+    /// demander's deposit then belongs to the operator ({collectDataDemand}).
+    /// @param demandId The demand.
+    /// @param commitmentId The demanded inference's commitment.
+    /// @param leafIndex The demanded inference's position.
+    /// @param input The input's bytes.
+    function publishInput(uint256 demandId, bytes32 commitmentId, uint256 leafIndex, bytes calldata input) external;
+
+    /// @notice Credits an answered demand's deposit to the commitment's operator. Anyone may call it.
+    /// @param demandId The demand.
+    /// @param commitmentId The demanded inference's commitment.
+    /// @param leafIndex The demanded inference's position.
+    /// @param inputHash The demanded inference's committed input hash.
+    function collectDataDemand(uint256 demandId, bytes32 commitmentId, uint256 leafIndex, bytes32 inputHash) external;
+
+    /// @notice Closes a demand whose input was not published by its deadline: the commitment is slashed as if the
+    /// operator were at fault and the demander's deposit is refunded. Anyone may call it.
+    /// @param demandId The demand.
+    /// @param commitmentId The demanded inference's commitment.
+    /// @param leafIndex The demanded inference's position.
+    /// @param inputHash The demanded inference's committed input hash.
+    function expireDataDemand(uint256 demandId, bytes32 commitmentId, uint256 leafIndex, bytes32 inputHash) external;
+
+    /// @notice Sends the deposit of a commit that was not revealed in time to the treasury. Anyone may call it.
+    /// @param commitHash The commit.
+    function forfeitChallengeCommit(bytes32 commitHash) external;
+
+    /// @notice Credits a slashed commitment's challenger reward to the earliest-committed accusation proven right,
+    /// once its challenge window has closed (so no earlier-committed accusation can still be revealed) and every
+    /// accusation on it is closed. Anyone may call it; the ledger also pays by itself when the last accusation
+    /// closes after the window.
+    /// @param commitmentId The slashed commitment.
+    function payChallengerReward(bytes32 commitmentId) external;
 
     /// @notice Settles a pending commitment after its deadline and returns its bond to the operator's bond
     /// reserve. Anyone may call it.
@@ -324,9 +533,58 @@ interface IInferenceLedger {
     /// @return dispute The record (zero when absent).
     function getDispute(uint256 disputeId) external view returns (Dispute memory dispute);
 
-    /// @notice The number of disputes ever opened; ids run from 1 to this.
+    /// @notice The number of challenge commits ever made; dispute and demand ids run from 1 to this, with gaps for
+    /// commits never revealed.
     /// @return count The count.
     function disputeCount() external view returns (uint256 count);
+
+    /// @notice A challenge commit's stored record.
+    /// @param commitHash The commit.
+    /// @return commit The record (zero when absent).
+    function getChallengeCommit(bytes32 commitHash) external view returns (ChallengeCommit memory commit);
+
+    /// @notice A data demand's stored record.
+    /// @param demandKey {computeDemandKey} of the demand.
+    /// @return demand The record (zero when absent).
+    function getDataDemand(bytes32 demandKey) external view returns (DataDemand memory demand);
+
+    /// @notice The hash a challenger commits to before revealing an accusation.
+    /// @param challenger Who will reveal it (the commit's sender).
+    /// @param commitmentId The accused commitment.
+    /// @param leafIndex The accused inference.
+    /// @param claimedOutputHash The output the challenger says is right; zero for a data demand.
+    /// @param salt A secret that keeps the commit unguessable.
+    /// @return commitHash `keccak256(abi.encode(challenger, commitmentId, leafIndex, claimedOutputHash, salt))`.
+    function computeChallengeCommit(
+        address challenger,
+        bytes32 commitmentId,
+        uint256 leafIndex,
+        bytes32 claimedOutputHash,
+        bytes32 salt
+    ) external pure returns (bytes32 commitHash);
+
+    /// @notice The key of a data demand.
+    /// @param demandId The demand's id.
+    /// @param commitmentId The demanded inference's commitment.
+    /// @param leafIndex The demanded inference's position.
+    /// @param inputHash The demanded inference's committed input hash.
+    /// @return demandKey `keccak256(abi.encode(demandId, commitmentId, leafIndex, inputHash))`.
+    function computeDemandKey(uint256 demandId, bytes32 commitmentId, uint256 leafIndex, bytes32 inputHash)
+        external
+        pure
+        returns (bytes32 demandKey);
+
+    /// @notice Seconds a challenge commit has to be revealed (never past the commitment's challenge deadline).
+    /// @return seconds_ The window.
+    function revealWindow() external view returns (uint32 seconds_);
+
+    /// @notice Seconds an operator has to publish a demanded input.
+    /// @return seconds_ The window.
+    function dataAnswerWindow() external view returns (uint32 seconds_);
+
+    /// @notice The deposit posted with every challenge commit, and the bond of a data demand.
+    /// @return deposit The deposit.
+    function challengeDeposit() external view returns (uint96 deposit);
 
     /// @notice Where `operator` publishes its commitments' inputs and outputs.
     /// @param operator The operator.
@@ -355,7 +613,7 @@ interface IInferenceLedger {
     /// @return bps The share.
     function challengerRewardBps() external view returns (uint16 bps);
 
-    /// @notice The share of a losing challenger's bond credited to the treasury instead of the operator, in basis points.
+    /// @notice The share of a losing or unproven accusation's bond credited to the treasury, in basis points.
     /// @return bps The share.
     function challengerBurnBps() external view returns (uint16 bps);
 

@@ -34,7 +34,7 @@ interface IStakeManager {
     event Withdrawn(address indexed operator, uint256 amount);
 
     /// @notice Emitted when the ledger slashes `amount` of `operator`'s locked stake.
-    event StakeSlashed(address indexed operator, uint256 amount, address indexed rewardee, uint256 reward);
+    event StakeSlashed(address indexed operator, uint256 amount, uint256 escrowedReward);
 
     /// @notice Emitted when a bond is taken from `payer` into escrow.
     event BondEscrowed(address indexed payer, uint256 amount);
@@ -110,13 +110,12 @@ interface IStakeManager {
     /// @param amount Tokens to unlock.
     function unlock(address operator, uint256 amount) external;
 
-    /// @notice Slashes `amount` of `operator`'s locked stake: `reward` is credited to `rewardee` and the
-    /// rest to the treasury. Ledger only.
+    /// @notice Slashes `amount` of `operator`'s locked stake: `escrowedReward` goes into escrow until the ledger
+    /// knows which challenger earned it, and the rest is credited to the treasury. Ledger only.
     /// @param operator The operator at fault.
     /// @param amount Locked tokens to take.
-    /// @param rewardee Who is rewarded (the winning challenger).
-    /// @param reward The rewardee's share of `amount`.
-    function slash(address operator, uint256 amount, address rewardee, uint256 reward) external;
+    /// @param escrowedReward The challenger reward's share of `amount`, released later with {releaseBond}.
+    function slash(address operator, uint256 amount, uint256 escrowedReward) external;
 
     /// @notice Takes a bond of `amount` tokens from `payer` into escrow. `payer` must approve this contract. Ledger only.
     /// @param payer Who posts the bond.

@@ -20,7 +20,7 @@ import {
   vectorHash,
 } from "@vinfer/runtime";
 import type { Hex, Int8Model, MnistDigits } from "@vinfer/runtime";
-import { confirmed, faultyTrace, GameStatus, honestPlayer, playerWithStates, playGame } from "@vinfer/sdk";
+import { accuse, confirmed, faultyTrace, GameStatus, honestPlayer, playerWithStates, playGame } from "@vinfer/sdk";
 import type { Player, Wallet } from "@vinfer/sdk";
 import { formatEther, getAddress, keccak256, parseEther, parseEventLogs, stringToBytes } from "viem";
 import type { Address, TransactionReceipt } from "viem";
@@ -90,8 +90,8 @@ export async function runScenario(log: Log): Promise<void> {
     challengerBond: CHALLENGER_BOND,
     uri: "models/mnist-mlp.json",
   };
-  await mined("registerModel", await registry.write.registerModel([spec]));
-  const modelId = await registry.read.computeModelId([spec.weightsRoot, spec.profileHash, spec.resolver]);
+  await mined("registerModel", await registry.write.registerModel([spec], { account: deployer.account }));
+  const modelId = await registry.read.computeModelId([deployer.account.address, spec]);
   const widths = [model.inputWidth, ...model.layers.map((l) => l.outWidth)].join("-");
   log(`model       MNIST ${widths} from models/mnist-mlp.json: ${model.traceLength}-step trace, weightsRoot ${short(model.weightsRoot)}`);
   log(
@@ -202,18 +202,22 @@ export async function runScenario(log: Log): Promise<void> {
   const leaves = finding.items.map((i) => inferenceLeaf(i.requestId, i.inputHash, i.outputHash));
   const proof = leaves.length === 1 ? [] : merkleProof(leaves, finding.index);
   const bond = await ledger.read.challengeBond([finding.commitmentId]);
+  const deposit = await ledger.read.challengeDeposit();
   await mined("approve", await token.write.approve([stakeManager.address, bond], { account: challenger.account }));
-  const challengeReceipt = await mined(
-    "challenge",
-    await ledger.write.challenge([finding.commitmentId, BigInt(finding.index), finding.items[finding.index], proof, finding.truth], {
-      account: challenger.account,
-    }),
-  );
-  const [opened] = parseEventLogs({ abi: inferenceLedgerAbi, logs: challengeReceipt.logs, eventName: "DisputeOpened" });
-  const disputeId = opened.args.disputeId;
+  // Commit first (the commit names nothing, so the cheater cannot front-run it), then reveal.
+  const accusation = await accuse(publicClient, challenger, {
+    ledger: ledger.address,
+    commitmentId: finding.commitmentId,
+    leafIndex: BigInt(finding.index),
+    inference: finding.items[finding.index],
+    proof,
+    claimedOutputHash: finding.truth,
+  });
+  const disputeId = accusation.id;
+  const challengeGas = accusation.commit.gasUsed + accusation.reveal.gasUsed;
   log(
-    `            challenges inference #${finding.index} with its Merkle proof (${proof.length} hashes) and a ${amount(bond)} bond: ` +
-      `dispute #${disputeId}, ${gasText(challengeReceipt.gasUsed)}`,
+    `            commits to a hidden challenge with the ${amount(deposit)} deposit (${gasText(accusation.commit.gasUsed)}), then reveals it: ` +
+      `inference #${finding.index}, its Merkle proof (${proof.length} hashes), bond topped up to ${amount(bond)}: dispute #${disputeId}, ${gasText(accusation.reveal.gasUsed)}`,
   );
 
   // ── the bisection game ──────────────────────────────────────────────────────────────────────────────
@@ -276,8 +280,8 @@ export async function runScenario(log: Log): Promise<void> {
   log(`            not the operator's ${short(proven.args.claimedState)}: ${Outcome[ended.args.outcome]} after ${round} rounds`);
   if (slashedEvent !== undefined) {
     log(
-      `            the cheater's whole ${amount(slashedEvent.args.slashed)} bond is slashed: ${amount(slashedEvent.args.reward)} to the challenger, ` +
-        `${amount(slashedEvent.args.slashed - slashedEvent.args.reward)} to the treasury`,
+      `            the cheater's whole ${amount(slashedEvent.args.slashed)} bond is slashed: ${amount(slashedEvent.args.slashed - slashedEvent.args.reward)} to the treasury, ` +
+        `${amount(slashedEvent.args.reward)} held for the earliest-committed challenger proven right`,
     );
   }
   if (step !== fault.step) throw new Error(`the game ended at step ${step}, not at the wrong neuron's step ${fault.step}`);
@@ -295,6 +299,12 @@ export async function runScenario(log: Log): Promise<void> {
     (e) => e.args.commitmentId,
   );
   log(`settle      settleMany(both batches): ${settledIds.length} settled, the slashed one skipped; ${gasText(settleReceipt.gasUsed)}`);
+
+  // No accusation committed before the challenger's can be revealed any more: its reward is final.
+  if (!(await ledger.read.getDisputeTally([cheater.commitmentId])).rewardPaid) {
+    const payReceipt = await mined("payChallengerReward", await ledger.write.payChallengerReward([cheater.commitmentId]));
+    log(`reward      payChallengerReward: the reward is credited to the challenger; ${gasText(payReceipt.gasUsed)}`);
+  }
 
   const treasury = await stakeManager.read.treasury();
   const treasuryCredit = await stakeManager.read.creditOf([treasury]);
@@ -348,10 +358,10 @@ export async function runScenario(log: Log): Promise<void> {
   log(`challenger's reward  ${amount(reward)} (it claimed ${amount(claimed)}: the reward and its ${amount(bond)} bond back)`);
   log(`treasury credit      ${amount(treasuryCredit)}`);
   const n = (gas: bigint) => gas.toLocaleString("en-US");
-  const disputeGas = moves.reduce((sum, m) => sum + m.gasUsed, challengeReceipt.gasUsed);
+  const disputeGas = moves.reduce((sum, m) => sum + m.gasUsed, challengeGas);
   log(`gas                  commitBatch of 10: ${n(honest.gas)} (honest), ${n(cheater.gas)} (cheater); settleMany ${n(settleReceipt.gasUsed)}; claim ${n(claimReceipt.gasUsed)}`);
   log(
-    `                     dispute ${n(disputeGas)}: challenge ${n(challengeReceipt.gasUsed)} + ${round} bisection rounds ${n(bisectionGas)} ` +
+    `                     dispute ${n(disputeGas)}: challenge commit + reveal ${n(challengeGas)} + ${round} bisection rounds ${n(bisectionGas)} ` +
       `+ one-step proof ${n(proveMove.gasUsed)}`,
   );
 

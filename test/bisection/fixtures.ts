@@ -4,6 +4,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { heldOutInputs, infer, inferenceLeaf, merkleProof, merkleRoot, parseModel, profileHash, vectorHash } from "@vinfer/runtime";
 import type { Hex, Int8Model, MnistDigits } from "@vinfer/runtime";
+import { accuse } from "@vinfer/sdk";
 import {
   BOND_PER_INFERENCE,
   CHALLENGE_WINDOW,
@@ -31,10 +32,10 @@ export function mnistInputs(): Int8Array[] {
   return inputs;
 }
 
-/** The system with a BisectionResolver judging the MNIST model. */
+/** The system with its BisectionResolver (the Ignition module's, approved by governance) judging the MNIST model. */
 export async function deployBisection() {
   const system = await deploySystem();
-  const resolver = await viem.deployContract("BisectionResolver", [system.ledger.address, MOVE_TIMEOUT]);
+  const resolver = system.bisectionResolver;
   const { weightsRoot, traceLength } = mnistModel();
   const mnistSpec = {
     weightsRoot,
@@ -46,8 +47,8 @@ export async function deployBisection() {
     challengerBond: CHALLENGER_BOND,
     uri: "models/mnist-mlp.json",
   };
-  await system.registry.write.registerModel([mnistSpec]);
-  const mnistModelId = await system.registry.read.computeModelId([weightsRoot, profileHash, resolver.address]);
+  await system.registry.write.registerModel([mnistSpec], { account: system.deployer.account });
+  const mnistModelId = await system.registry.read.computeModelId([system.deployer.account.address, mnistSpec]);
   return { ...system, resolver, mnistSpec, mnistModelId };
 }
 
@@ -78,7 +79,7 @@ export async function commitMnistBatch(system: BisectionSystem, items: readonly 
   return { commitmentId, proof, hash };
 }
 
-/** Challenges inference `index` of a commitment; returns the new dispute id and the transaction hash. */
+/** Challenges inference `index` of a commitment (commit, then reveal); returns the dispute id and both receipts. */
 export async function challengeInference(
   system: BisectionSystem,
   commitmentId: Hex,
@@ -87,9 +88,13 @@ export async function challengeInference(
   proof: readonly Hex[],
   claimedOutputHash: Hex,
 ) {
-  const hash = await system.ledger.write.challenge([commitmentId, BigInt(index), inference, proof, claimedOutputHash], {
-    account: system.challenger.account,
+  const { id, commit, reveal } = await accuse(system.publicClient, system.challenger, {
+    ledger: system.ledger.address,
+    commitmentId,
+    leafIndex: BigInt(index),
+    inference,
+    proof,
+    claimedOutputHash,
   });
-  const disputeId = await system.ledger.read.disputeCount();
-  return { disputeId, hash };
+  return { disputeId: id, commitHash: commit.transactionHash, hash: reveal.transactionHash };
 }

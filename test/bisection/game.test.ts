@@ -3,7 +3,7 @@
 import { expect } from "chai";
 import { infer, neuronLeaf, stateHash, stepWitness, trace, vectorHash } from "@vinfer/runtime";
 import type { Hex } from "@vinfer/runtime";
-import { BOND_PER_INFERENCE, BPS, CHALLENGER_BOND, networkHelpers, viem } from "../helpers/system.ts";
+import { BOND_PER_INFERENCE, BPS, CHALLENGE_WINDOW, CHALLENGER_BOND, networkHelpers, viem } from "../helpers/system.ts";
 import {
   challengeInference,
   commitMnistBatch,
@@ -167,8 +167,11 @@ describe("BisectionResolver on the ledger", function () {
     const slashed = 64n * BOND_PER_INFERENCE;
     const reward = (slashed * BigInt(await ledger.read.challengerRewardBps())) / BPS;
     expect((await stakeManager.read.stakeOf([operator.account.address])).locked).to.equal(lockedBefore - slashed);
-    expect(await stakeManager.read.creditOf([challenger.account.address])).to.equal(reward + CHALLENGER_BOND);
     expect(await stakeManager.read.creditOf([deployer.account.address])).to.equal(slashed - reward);
+    // The reward is paid once the window has closed: no accusation committed earlier can still be revealed.
+    await networkHelpers.time.increase(CHALLENGE_WINDOW);
+    await ledger.write.payChallengerReward([commitmentId]);
+    expect(await stakeManager.read.creditOf([challenger.account.address])).to.equal(reward + CHALLENGER_BOND);
   });
 
   for (const step of [0, 37, 63, 64, 73]) {

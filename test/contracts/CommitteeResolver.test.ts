@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { keccak256, stringToBytes, zeroAddress } from "viem";
-import { commitOne, loadSystem, networkHelpers, sampleInference, viem, type System } from "../helpers/system.ts";
+import { accuseAs, commitOne, loadSystem, networkHelpers, sampleInference, viem, type System } from "../helpers/system.ts";
 
 /** A dispute context as a ledger would send it; the committee reads only the ids. */
 function disputeContext(disputeId: bigint, operator: `0x${string}`, challenger: `0x${string}`) {
@@ -28,8 +28,7 @@ describe("CommitteeResolver", () => {
     system = await loadSystem();
     const inference = sampleInference(1);
     const id = await commitOne(system, inference);
-    await system.ledger.write.challenge([id, 0n, inference, [], keccak256(stringToBytes("x"))], { account: system.challenger.account });
-    disputeId = 1n;
+    disputeId = await accuseAs(system, system.challenger, { commitmentId: id, leafIndex: 0, inference, proof: [], claim: keccak256(stringToBytes("x")) });
   });
 
   it("is configured with its committee, threshold and period", async () => {

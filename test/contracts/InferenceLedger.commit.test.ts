@@ -186,7 +186,7 @@ describe("InferenceLedger: commitments", () => {
   it("accepts model terms only from its registry", async () => {
     const { ledger, stranger, modelId } = system;
     await viem.assertions.revertWithCustomError(
-      ledger.write.syncModelTerms([modelId, { index: 1, challengeWindow: 1, bondPerInference: 0n, deprecated: false }], { account: stranger.account }),
+      ledger.write.syncModelTerms([modelId, { index: 1, challengeWindow: 1, bondPerInference: 0n, deprecated: false, challengerBond: 0n }, stranger.account.address], { account: stranger.account }),
       ledger,
       "LedgerOnlyRegistry",
     );
@@ -210,25 +210,43 @@ describe("InferenceLedger: commitments", () => {
     expect(await ledger.read.inferenceStatus([unknown, 0n])).to.equal(0);
   });
 
-  it("refuses an unbonding delay that a slash could outrun, and shares above 100%", async () => {
+  it("refuses an unbonding delay that a slash could outrun, shares above 100%, and empty reveal or answer windows", async () => {
     const { ledger, token, deployer } = system;
     const [minWindow, maxWindow, maxDispute] = [10, 1000, 500] as const;
     const exposure = BigInt(maxWindow + maxDispute);
-    const treasury = deployer.account.address;
-    for (const [delay, reward, burn] of [
-      [exposure, 5000, 1000],
-      [exposure + 1n, 10_001, 1000],
-      [exposure + 1n, 5000, 10_001],
-    ] as const) {
+    const config = {
+      minChallengeWindow: minWindow,
+      maxChallengeWindow: maxWindow,
+      maxDisputeDuration: maxDispute,
+      revealWindow: 60,
+      dataAnswerWindow: 300,
+      unbondingDelay: exposure + 1n,
+      challengerRewardBps: 5000,
+      challengerBurnBps: 1000,
+      challengeDeposit: 10n,
+      stakeToken: token.address,
+      treasury: deployer.account.address,
+      governance: deployer.account.address,
+    };
+    for (const bad of [
+      { unbondingDelay: exposure },
+      { challengerRewardBps: 10_001 },
+      { challengerBurnBps: 10_001 },
+      { revealWindow: 0 },
+      { dataAnswerWindow: 0 },
+      { dataAnswerWindow: maxDispute + 1 },
+    ]) {
       await viem.assertions.revertWithCustomError(
-        viem.deployContract("InferenceLedger", [minWindow, maxWindow, maxDispute, token.address, treasury, delay, reward, burn]),
+        viem.deployContract("InferenceLedger", [{ ...config, ...bad }]),
         ledger,
         "LedgerInvalidConfiguration",
       );
     }
-    const fresh = await viem.deployContract("InferenceLedger", [minWindow, maxWindow, maxDispute, token.address, treasury, exposure + 1n, 5000, 1000]);
+    const fresh = await viem.deployContract("InferenceLedger", [config]);
     const registry = await viem.getContractAt("ModelRegistry", await fresh.read.registry());
     expect((await registry.read.ledger()).toLowerCase()).to.equal(fresh.address.toLowerCase());
     expect(await registry.read.maxChallengeWindow()).to.equal(maxWindow);
+    expect(await registry.read.minChallengerBond()).to.equal(10n);
+    expect([await fresh.read.revealWindow(), await fresh.read.dataAnswerWindow(), await fresh.read.challengeDeposit()]).to.deep.equal([60, 300, 10n]);
   });
 });

@@ -3,6 +3,8 @@ import { keccak256, stringToBytes } from "viem";
 import {
   BOND_PER_INFERENCE,
   CHALLENGER_BOND,
+  accuseAs,
+  commitAccusation,
   INITIAL_RESERVE,
   INITIAL_STAKE,
   BPS,
@@ -27,9 +29,7 @@ describe("InferenceLedger: dispute outcomes", () => {
   async function batchUnderDispute(size = 8, leaf = 3) {
     const items = Array.from({ length: size }, (_, i) => sampleInference(i));
     const batch = await commitBatch(system, items);
-    await system.ledger.write.challenge([batch.id, BigInt(leaf), items[leaf], batch.proof(leaf), CLAIM], {
-      account: system.challenger.account,
-    });
+    await accuseAs(system, system.challenger, { commitmentId: batch.id, leafIndex: leaf, inference: items[leaf], proof: batch.proof(leaf), claim: CLAIM });
     return { ...batch, items };
   }
 
@@ -39,7 +39,7 @@ describe("InferenceLedger: dispute outcomes", () => {
     }
   }
 
-  it("slashes the whole batch bond when the committee finds the operator at fault", async () => {
+  it("slashes the whole batch bond when the committee finds the operator at fault, and pays the reward once final", async () => {
     const { ledger, stakeManager, token, operator, challenger, deployer } = system;
     const batch = await batchUnderDispute(8, 3);
     const bond = 8n * BOND_PER_INFERENCE;
@@ -65,8 +65,29 @@ describe("InferenceLedger: dispute outcomes", () => {
       locked: INITIAL_RESERVE - bond,
     });
     expect(await ledger.read.bondReserveOf([operator.account.address])).to.equal(INITIAL_RESERVE - bond);
-    expect(await stakeManager.read.creditOf([challenger.account.address])).to.equal(reward + CHALLENGER_BOND);
+    // The bond is back at once; the reward waits in escrow until no earlier-committed accusation can appear.
+    expect(await stakeManager.read.creditOf([challenger.account.address])).to.equal(CHALLENGER_BOND);
     expect(await stakeManager.read.creditOf([deployer.account.address])).to.equal(bond - reward); // treasury
+    expect(await stakeManager.read.escrowed()).to.equal(reward);
+    const tally = await ledger.read.getDisputeTally([batch.id]);
+    expect(tally.rewardee.toLowerCase()).to.equal(challenger.account.address.toLowerCase());
+    expect([tally.rewardAccusation, tally.rewardPaid]).to.deep.equal([1, false]);
+    // Until the window closes, an accusation committed earlier could still be revealed.
+    const deadline = (await ledger.read.getCommitment([batch.id])).challengeDeadline;
+    await viem.assertions.revertWithCustomErrorWithArgs(ledger.write.payChallengerReward([batch.id]), ledger, "LedgerRewardNotFinal", [
+      batch.id,
+      0,
+      deadline,
+    ]);
+    await networkHelpers.time.setNextBlockTimestamp(BigInt(deadline) + 1n);
+    await viem.assertions.emitWithArgs(ledger.write.payChallengerReward([batch.id]), ledger, "ChallengerRewarded", [
+      batch.id,
+      1n,
+      (a: string) => a.toLowerCase() === challenger.account.address.toLowerCase(),
+      reward,
+    ] as never);
+    await viem.assertions.revertWithCustomErrorWithArgs(ledger.write.payChallengerReward([batch.id]), ledger, "LedgerNoReward", [batch.id]);
+    expect(await stakeManager.read.creditOf([challenger.account.address])).to.equal(reward + CHALLENGER_BOND);
     expect(await stakeManager.read.escrowed()).to.equal(0n);
 
     const before = await token.read.balanceOf([challenger.account.address]);
@@ -75,19 +96,20 @@ describe("InferenceLedger: dispute outcomes", () => {
     expect(await stakeManager.read.creditOf([challenger.account.address])).to.equal(0n);
   });
 
-  it("keeps a slashed commitment terminal: no settlement, no new challenge", async () => {
-    const { ledger, challenger } = system;
+  it("keeps a slashed commitment terminal: no settlement, no accusation committed after the winning one", async () => {
+    const { ledger, stranger } = system;
     const batch = await batchUnderDispute(4, 1);
     await vote(1n, true);
+    const late = await commitAccusation(system, stranger, { commitmentId: batch.id, leafIndex: 0, claim: CLAIM });
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      ledger.write.challenge([batch.id, 0n, batch.items[0], batch.proof(0), CLAIM, late.salt], { account: stranger.account }),
+      ledger,
+      "LedgerAccusationTooLate",
+      [batch.id, late.id, 1n],
+    );
     await networkHelpers.time.increase(601);
     await viem.assertions.revertWithCustomErrorWithArgs(ledger.write.settle([batch.id]), ledger, "LedgerCommitmentStatusInvalid", [batch.id, 4]);
     expect((await ledger.simulate.settleMany([[batch.id]])).result).to.equal(0n);
-    await viem.assertions.revertWithCustomErrorWithArgs(
-      ledger.write.challenge([batch.id, 0n, batch.items[0], batch.proof(0), CLAIM], { account: challenger.account }),
-      ledger,
-      "LedgerCommitmentStatusInvalid",
-      [batch.id, 4],
-    );
   });
 
   it("gives a losing challenger's bond to the operator, less the burned share, and lets the commitment settle", async () => {
@@ -108,36 +130,45 @@ describe("InferenceLedger: dispute outcomes", () => {
     expect(await ledger.read.bondReserveOf([operator.account.address])).to.equal(INITIAL_RESERVE);
   });
 
-  it("refunds the challenger when the committee reaches no quorum", async () => {
-    const { ledger, stakeManager, committeeResolver, challenger } = system;
+  it("refunds the challenger less the burned share when the committee reaches no quorum", async () => {
+    const { ledger, stakeManager, committeeResolver, challenger, deployer } = system;
     const batch = await batchUnderDispute(2, 0);
+    const burned = (CHALLENGER_BOND * BigInt(await ledger.read.challengerBurnBps())) / BPS;
     await committeeResolver.write.vote([1n, true], { account: system.arbiters[0].account });
     await networkHelpers.time.increase(3601);
     await viem.assertions.emitWithArgs(committeeResolver.write.closeWithoutQuorum([1n]), ledger, "DisputeResolved", [1n, batch.id, 4]);
-    expect(await stakeManager.read.creditOf([challenger.account.address])).to.equal(CHALLENGER_BOND);
+    expect(await stakeManager.read.creditOf([challenger.account.address])).to.equal(CHALLENGER_BOND - burned);
+    expect(await stakeManager.read.creditOf([deployer.account.address])).to.equal(burned);
     expect((await ledger.read.getCommitment([batch.id])).status).to.equal(1);
   });
 
-  it("pays later disputes on a slashed commitment only their own bonds", async () => {
+  it("pays later disputes on a slashed commitment only their own bonds, and the reward to the earliest", async () => {
     const { ledger, stakeManager, challenger, stranger, operator } = system;
     const items = Array.from({ length: 4 }, (_, i) => sampleInference(i));
     const batch = await commitBatch(system, items);
     for (const [who, leaf] of [[challenger, 1], [stranger, 2], [stranger, 3]] as const) {
-      await ledger.write.challenge([batch.id, BigInt(leaf), items[leaf], batch.proof(leaf), CLAIM], { account: who.account });
+      await accuseAs(system, who, { commitmentId: batch.id, leafIndex: leaf, inference: items[leaf], proof: batch.proof(leaf), claim: CLAIM });
     }
-    await vote(1n, true); // slashes the whole bond
+    const reward = (4n * BOND_PER_INFERENCE * BigInt(await ledger.read.challengerRewardBps())) / BPS;
+    await vote(2n, true); // the stranger's dispute slashes the whole bond first
     const strangerCredit = await stakeManager.read.creditOf([stranger.account.address]);
-    await vote(2n, true); // operator at fault again: nothing left to slash, bond refunded
-    expect(await stakeManager.read.creditOf([stranger.account.address])).to.equal(strangerCredit + CHALLENGER_BOND);
-    await vote(3n, false); // the challenger was wrong on leaf 3: the operator still earns its bond
+    expect(strangerCredit).to.equal(CHALLENGER_BOND);
+    await vote(1n, true); // the challenger's dispute, committed earlier, proves the operator at fault too
+    expect(await stakeManager.read.creditOf([challenger.account.address])).to.equal(CHALLENGER_BOND);
+    await networkHelpers.time.increase(601); // past the challenge window
+    await vote(3n, false); // the stranger was wrong on leaf 3: the operator still earns its bond; the last close pays
     expect(await stakeManager.read.creditOf([operator.account.address])).to.equal(CHALLENGER_BOND - (CHALLENGER_BOND * BigInt(await ledger.read.challengerBurnBps())) / BPS);
-    expect(await ledger.read.getDisputeTally([batch.id])).to.deep.equal({ open: 0, total: 3, fraudulentLeaf: 1 });
+    expect(await stakeManager.read.creditOf([challenger.account.address])).to.equal(CHALLENGER_BOND + reward);
+    expect(await stakeManager.read.creditOf([stranger.account.address])).to.equal(strangerCredit);
+    const tally = await ledger.read.getDisputeTally([batch.id]);
+    expect([tally.open, tally.fraudulentLeaf, tally.rewardAccusation, tally.rewardPaid]).to.deep.equal([0, 2, 1, true]);
     expect((await ledger.read.getCommitment([batch.id])).status).to.equal(4);
     expect(await stakeManager.read.escrowed()).to.equal(0n);
   });
 
-  it("closes a dispute its resolver never reports once the protocol bound has passed", async () => {
+  it("closes a dispute its resolver never reports once the protocol bound has passed, burning the share", async () => {
     const { ledger, registry, stakeManager, challenger } = system;
+    const refund = CHALLENGER_BOND - (CHALLENGER_BOND * BigInt(await ledger.read.challengerBurnBps())) / BPS;
     const batch = await batchUnderDispute(2, 1);
     const openedAt = BigInt((await ledger.read.getDispute([1n])).openedAt);
     const expiresAt = openedAt + BigInt(await registry.read.maxDisputeDuration());
@@ -145,7 +176,7 @@ describe("InferenceLedger: dispute outcomes", () => {
     await viem.assertions.revertWithCustomErrorWithArgs(ledger.write.expireDispute([1n]), ledger, "LedgerDisputeNotExpired", [1n, expiresAt]);
     await networkHelpers.time.setNextBlockTimestamp(expiresAt + 1n);
     await viem.assertions.emitWithArgs(ledger.write.expireDispute([1n]), ledger, "DisputeResolved", [1n, batch.id, 4]);
-    expect(await stakeManager.read.creditOf([challenger.account.address])).to.equal(CHALLENGER_BOND);
+    expect(await stakeManager.read.creditOf([challenger.account.address])).to.equal(refund);
     // The committee's ballot can still be closed, and reports nothing the ledger has already settled.
     await viem.assertions.revertWithCustomErrorWithArgs(
       system.committeeResolver.write.vote([1n, true], { account: system.arbiters[0].account }),
@@ -156,19 +187,20 @@ describe("InferenceLedger: dispute outcomes", () => {
     await system.committeeResolver.write.closeWithoutQuorum([1n]);
     expect((await system.committeeResolver.read.getBallot([1n])).status).to.equal(3); // NoQuorum
     expect((await ledger.read.getDispute([1n])).status).to.equal(4); // still NoFault, from the expiry
-    expect(await stakeManager.read.creditOf([challenger.account.address])).to.equal(CHALLENGER_BOND);
+    expect(await stakeManager.read.creditOf([challenger.account.address])).to.equal(refund);
   });
 
   describe("the resolver callback", () => {
     async function manualModel() {
-      const { registry, ledger, modelSpec } = system;
+      const { registry, ledger, modelSpec, deployer } = system;
       const resolver = await viem.deployContract("ManualResolver", [ledger.address]);
+      await registry.write.approveResolver([resolver.address], { account: deployer.account });
       const spec = { ...modelSpec, resolver: resolver.address, weightsRoot: keccak256(stringToBytes("manual")) };
-      await registry.write.registerModel([spec]);
-      const modelId = await registry.read.computeModelId([spec.weightsRoot, spec.profileHash, spec.resolver]);
+      await registry.write.registerModel([spec], { account: deployer.account });
+      const modelId = await registry.read.computeModelId([deployer.account.address, spec]);
       const inference = sampleInference(42);
       const id = await commitOne({ ...system, modelId }, inference);
-      await ledger.write.challenge([id, 0n, inference, [], CLAIM], { account: system.challenger.account });
+      await accuseAs(system, system.challenger, { commitmentId: id, leafIndex: 0, inference, proof: [], claim: CLAIM });
       return { resolver, id };
     }
 

@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { keccak256, stringToBytes } from "viem";
 import {
+  accuseAs,
   BOND_PER_INFERENCE,
   INITIAL_RESERVE,
   commitBatch,
@@ -57,7 +58,7 @@ describe("InferenceLedger: settlement", () => {
     const { ledger, challenger } = system;
     const inference = sampleInference(1);
     const id = await commitOne(system, inference);
-    await ledger.write.challenge([id, 0n, inference, [], keccak256(stringToBytes("x"))], { account: challenger.account });
+    await accuseAs(system, challenger, { commitmentId: id, leafIndex: 0, inference, proof: [], claim: keccak256(stringToBytes("x")) });
     await networkHelpers.time.increase(601);
     await viem.assertions.revertWithCustomErrorWithArgs(ledger.write.settle([id]), ledger, "LedgerDisputesOpen", [id, 1]);
   });
@@ -67,7 +68,7 @@ describe("InferenceLedger: settlement", () => {
     const early = await Promise.all([0, 1, 2].map((i) => commitOne(system, sampleInference(i))));
     const disputed = sampleInference(3);
     const disputedId = await commitOne(system, disputed);
-    await ledger.write.challenge([disputedId, 0n, disputed, [], keccak256(stringToBytes("x"))], { account: challenger.account });
+    await accuseAs(system, challenger, { commitmentId: disputedId, leafIndex: 0, inference: disputed, proof: [], claim: keccak256(stringToBytes("x")) });
     await networkHelpers.time.increase(601);
     const late = await commitOne(system, sampleInference(4));
     const unknown = keccak256(stringToBytes("unknown"));

@@ -91,7 +91,7 @@ describe("StakeManager", () => {
     const calls = [
       stakeManager.write.lock([operator.account.address, 1n], { account: stranger.account }),
       stakeManager.write.unlock([operator.account.address, 1n], { account: stranger.account }),
-      stakeManager.write.slash([operator.account.address, 1n, stranger.account.address, 0n], { account: stranger.account }),
+      stakeManager.write.slash([operator.account.address, 1n, 0n], { account: stranger.account }),
       stakeManager.write.escrowBond([stranger.account.address, 1n], { account: stranger.account }),
       stakeManager.write.releaseBond([stranger.account.address, 0n], { account: stranger.account }),
     ];
@@ -142,7 +142,7 @@ describe("StakeManager driven directly by its ledger", () => {
       [payer.address, 60n, 61n] as never,
     );
     await viem.assertions.revertWithCustomErrorWithArgs(
-      stakeManager.write.slash([payer.address, 61n, payer.address, 0n], { account: ledger }),
+      stakeManager.write.slash([payer.address, 61n, 0n], { account: ledger }),
       stakeManager,
       "StakeInsufficientLocked",
       [payer.address, 60n, 61n] as never,

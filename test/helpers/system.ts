@@ -1,6 +1,7 @@
 import { network } from "hardhat";
 import { keccak256, parseEther, stringToBytes, zeroHash, type Address, type Hex } from "viem";
 import { inferenceLeaf, merkleProof, merkleRoot } from "@vinfer/runtime";
+import { accuse, challengeCommitHash, commitChallenge, type Wallet } from "@vinfer/sdk";
 import VinferModule from "../../ignition/modules/Vinfer.ts";
 
 /** One simulated network shared by every test file that imports this module; fixtures snapshot it. */
@@ -14,12 +15,16 @@ export const CHALLENGER_BOND = parseEther("5");
 export const INITIAL_STAKE = parseEther("1000");
 export const INITIAL_RESERVE = parseEther("500");
 export const PROFILE_HASH = keccak256(stringToBytes("vinfer-int8-mlp/1"));
+/** The Ignition module's defaults: the deposit of every challenge commit, the reveal and data answer windows. */
+export const CHALLENGE_DEPOSIT = parseEther("1");
+export const REVEAL_WINDOW = 300;
+export const DATA_ANSWER_WINDOW = 3600;
 
 export type Inference = { requestId: Hex; inputHash: Hex; outputHash: Hex };
 
 /** Deploys the system through the Ignition module, funds the actors and registers a committee-judged model. */
 export async function deploySystem() {
-  const { token, registry, stakeManager, ledger, committeeResolver } = await ignition.deploy(VinferModule);
+  const { token, registry, stakeManager, ledger, committeeResolver, bisectionResolver } = await ignition.deploy(VinferModule);
   const [deployer, operator, challenger, otherOperator, stranger, arbiterA, arbiterB, arbiterC] =
     await viem.getWalletClients();
   const publicClient = await viem.getPublicClient();
@@ -44,8 +49,8 @@ export async function deploySystem() {
     challengerBond: CHALLENGER_BOND,
     uri: "ipfs://committee-model",
   };
-  await registry.write.registerModel([modelSpec]);
-  const modelId = await registry.read.computeModelId([modelSpec.weightsRoot, modelSpec.profileHash, modelSpec.resolver]);
+  await registry.write.registerModel([modelSpec], { account: deployer.account });
+  const modelId = await registry.read.computeModelId([deployer.account.address, modelSpec]);
 
   return {
     token,
@@ -53,6 +58,7 @@ export async function deploySystem() {
     stakeManager,
     ledger,
     committeeResolver,
+    bisectionResolver,
     publicClient,
     deployer,
     operator,
@@ -100,6 +106,42 @@ export async function commitBatch(system: System, items: Inference[], wallet = s
   const id = await ledger.read.computeCommitmentId([modelId, wallet.account.address, merkleRoot(leaves)]);
   await ledger.write.commitBatch([modelId, items], { account: wallet.account });
   return { id, leaves, proof: (index: number) => merkleProof(leaves, index) };
+}
+
+/** An accusation of inference `leafIndex` of a commitment: a dispute with `claim`, or a data demand without. */
+export type AccusationTarget = {
+  commitmentId: Hex;
+  leafIndex: number | bigint;
+  inference: Inference;
+  proof: readonly Hex[];
+  claim?: Hex;
+};
+
+/** Commits and reveals `wallet`'s accusation through the SDK; returns its id (the commit's sequence number). */
+export async function accuseAs(system: System, wallet: Wallet, target: AccusationTarget): Promise<bigint> {
+  const { id } = await accuse(system.publicClient, wallet, {
+    ledger: system.ledger.address,
+    commitmentId: target.commitmentId,
+    leafIndex: BigInt(target.leafIndex),
+    inference: target.inference,
+    proof: target.proof,
+    claimedOutputHash: target.claim,
+  });
+  return id;
+}
+
+/** Posts `wallet`'s challenge commit only; returns its id and the salt to reveal it with (for revert tests). */
+export async function commitAccusation(system: System, wallet: Wallet, target: Omit<AccusationTarget, "inference" | "proof">) {
+  const salt = keccak256(stringToBytes(`salt:${target.commitmentId}:${target.leafIndex}:${target.claim ?? "demand"}`));
+  const commitHash = challengeCommitHash({
+    challenger: wallet.account.address,
+    commitmentId: target.commitmentId,
+    leafIndex: BigInt(target.leafIndex),
+    claimedOutputHash: target.claim,
+    salt,
+  });
+  const { id } = await commitChallenge(system.publicClient, wallet, { ledger: system.ledger.address, commitHash });
+  return { id, salt, commitHash };
 }
 
 /** The inference leaf, from the runtime so that contracts and clients share one definition. */

@@ -31,6 +31,9 @@ abstract contract VinferFixture is TestBase {
     uint32 internal constant MIN_WINDOW = 10 minutes;
     uint32 internal constant MAX_WINDOW = 1 days;
     uint32 internal constant MAX_DISPUTE = 2 days;
+    uint32 internal constant REVEAL_WINDOW = 5 minutes;
+    uint32 internal constant DATA_ANSWER_WINDOW = 1 hours;
+    uint96 internal constant DEPOSIT = 0.25 ether; // every challenge commit; the bond of a data demand
     uint64 internal constant UNBONDING_DELAY = 4 days; // > MAX_WINDOW + MAX_DISPUTE
     uint16 internal constant REWARD_BPS = 5_000;
     uint16 internal constant BURN_BPS = 2_500;
@@ -48,6 +51,7 @@ abstract contract VinferFixture is TestBase {
     uint96 internal constant CHALLENGER_BOND_B = 3 ether;
 
     address internal treasury = _actor("treasury");
+    address internal governance = _actor("governance");
     address[] internal arbiters;
 
     TestToken internal token;
@@ -76,15 +80,33 @@ abstract contract VinferFixture is TestBase {
     /// @notice Deploys a full system on `stakeToken`, exactly as the deployment scripts do.
     function _deploySystem(IERC20 stakeToken) internal returns (VinferSystem memory s) {
         s.token = stakeToken;
-        s.ledger = new InferenceLedger(
-            MIN_WINDOW, MAX_WINDOW, MAX_DISPUTE, stakeToken, treasury, UNBONDING_DELAY, REWARD_BPS, BURN_BPS
-        );
+        s.ledger = new InferenceLedger(_config(stakeToken));
         s.registry = ModelRegistry(address(s.ledger.registry()));
         s.stakeManager = s.ledger.stakeManager();
         s.committee = new CommitteeResolver(address(s.ledger), arbiters, THRESHOLD, VOTING_PERIOD);
+        vm.prank(governance);
+        s.registry.approveResolver(address(s.committee));
         s.modelA = s.registry.registerModel(_spec(s.committee, "model A", WINDOW_A, BOND_A, CHALLENGER_BOND_A));
         s.modelB = s.registry.registerModel(_spec(s.committee, "model B", WINDOW_B, BOND_B, CHALLENGER_BOND_B));
         require(s.stakeManager.ledger() == address(s.ledger), "fixture: stake manager not bound to ledger");
+    }
+
+    /// @notice The protocol parameters every Solidity test deploys with.
+    function _config(IERC20 stakeToken) internal view returns (IInferenceLedger.Config memory) {
+        return IInferenceLedger.Config({
+            minChallengeWindow: MIN_WINDOW,
+            maxChallengeWindow: MAX_WINDOW,
+            maxDisputeDuration: MAX_DISPUTE,
+            revealWindow: REVEAL_WINDOW,
+            dataAnswerWindow: DATA_ANSWER_WINDOW,
+            unbondingDelay: UNBONDING_DELAY,
+            challengerRewardBps: REWARD_BPS,
+            challengerBurnBps: BURN_BPS,
+            challengeDeposit: DEPOSIT,
+            stakeToken: stakeToken,
+            treasury: treasury,
+            governance: governance
+        });
     }
 
     function _spec(CommitteeResolver resolver, string memory name, uint32 window, uint96 bond, uint96 challengerBond)
@@ -141,6 +163,31 @@ abstract contract VinferFixture is TestBase {
     function _leaves(IInferenceLedger.Inference[] memory items) internal pure returns (bytes32[] memory leaves) {
         leaves = new bytes32[](items.length);
         for (uint256 i; i < items.length; ++i) leaves[i] = NaiveMerkle.leaf(items[i]);
+    }
+
+    /// @notice Posts `who`'s challenge commit for an accusation of inference `leaf` (`claim` zero for a data demand)
+    /// and returns the salt to reveal it with. `who` must have approved the stake manager.
+    function _commitAccusation(address who, bytes32 commitmentId, uint256 leaf, bytes32 claim)
+        internal
+        returns (bytes32 salt)
+    {
+        salt = keccak256(abi.encode(who, commitmentId, leaf, claim, "salt"));
+        vm.prank(who);
+        ledger.commitChallenge(ledger.computeChallengeCommit(who, commitmentId, leaf, claim, salt));
+    }
+
+    /// @notice Commits and reveals `who`'s dispute of inference `leaf`, claiming `claim`.
+    function _accuse(
+        address who,
+        bytes32 commitmentId,
+        uint256 leaf,
+        IInferenceLedger.Inference memory inference,
+        bytes32[] memory proof,
+        bytes32 claim
+    ) internal returns (uint256 disputeId) {
+        bytes32 salt = _commitAccusation(who, commitmentId, leaf, claim);
+        vm.prank(who);
+        disputeId = ledger.challenge(commitmentId, leaf, inference, proof, claim, salt);
     }
 
     /// @notice A ballot closed by `THRESHOLD` votes on one side.

@@ -1429,48 +1429,96 @@ export const inferenceLedgerAbi = [
   {
     "inputs": [
       {
-        "internalType": "uint32",
-        "name": "minChallengeWindow",
-        "type": "uint32"
-      },
-      {
-        "internalType": "uint32",
-        "name": "maxChallengeWindow",
-        "type": "uint32"
-      },
-      {
-        "internalType": "uint32",
-        "name": "maxDisputeDuration",
-        "type": "uint32"
-      },
-      {
-        "internalType": "contract IERC20",
-        "name": "stakeToken",
-        "type": "address"
-      },
-      {
-        "internalType": "address",
-        "name": "treasury",
-        "type": "address"
-      },
-      {
-        "internalType": "uint64",
-        "name": "unbondingDelay",
-        "type": "uint64"
-      },
-      {
-        "internalType": "uint16",
-        "name": "rewardBps",
-        "type": "uint16"
-      },
-      {
-        "internalType": "uint16",
-        "name": "burnBps",
-        "type": "uint16"
+        "components": [
+          {
+            "internalType": "uint32",
+            "name": "minChallengeWindow",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint32",
+            "name": "maxChallengeWindow",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint32",
+            "name": "maxDisputeDuration",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint32",
+            "name": "revealWindow",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint32",
+            "name": "dataAnswerWindow",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint64",
+            "name": "unbondingDelay",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint16",
+            "name": "challengerRewardBps",
+            "type": "uint16"
+          },
+          {
+            "internalType": "uint16",
+            "name": "challengerBurnBps",
+            "type": "uint16"
+          },
+          {
+            "internalType": "uint96",
+            "name": "challengeDeposit",
+            "type": "uint96"
+          },
+          {
+            "internalType": "contract IERC20",
+            "name": "stakeToken",
+            "type": "address"
+          },
+          {
+            "internalType": "address",
+            "name": "treasury",
+            "type": "address"
+          },
+          {
+            "internalType": "address",
+            "name": "governance",
+            "type": "address"
+          }
+        ],
+        "internalType": "struct IInferenceLedger.Config",
+        "name": "config",
+        "type": "tuple"
       }
     ],
     "stateMutability": "nonpayable",
     "type": "constructor"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "commitmentId",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "uint256",
+        "name": "id",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "rewardAccusation",
+        "type": "uint256"
+      }
+    ],
+    "name": "LedgerAccusationTooLate",
+    "type": "error"
   },
   {
     "inputs": [
@@ -1486,6 +1534,44 @@ export const inferenceLedgerAbi = [
       }
     ],
     "name": "LedgerBatchSizeInvalid",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "commitHash",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "enum IInferenceLedger.ChallengeCommitStatus",
+        "name": "status",
+        "type": "uint8"
+      }
+    ],
+    "name": "LedgerChallengeCommitClosed",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "commitHash",
+        "type": "bytes32"
+      }
+    ],
+    "name": "LedgerChallengeCommitExists",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "commitHash",
+        "type": "bytes32"
+      }
+    ],
+    "name": "LedgerChallengeCommitNotFound",
     "type": "error"
   },
   {
@@ -1544,6 +1630,17 @@ export const inferenceLedgerAbi = [
         "type": "bytes32"
       }
     ],
+    "name": "LedgerClaimMissing",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "commitmentId",
+        "type": "bytes32"
+      }
+    ],
     "name": "LedgerCommitmentExists",
     "type": "error"
   },
@@ -1572,6 +1669,65 @@ export const inferenceLedgerAbi = [
       }
     ],
     "name": "LedgerCommitmentStatusInvalid",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "demandKey",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "uint40",
+        "name": "deadline",
+        "type": "uint40"
+      }
+    ],
+    "name": "LedgerDataAnswerWindowClosed",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "demandKey",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "uint40",
+        "name": "deadline",
+        "type": "uint40"
+      }
+    ],
+    "name": "LedgerDataAnswerWindowOpen",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "demandKey",
+        "type": "bytes32"
+      }
+    ],
+    "name": "LedgerDataDemandNotFound",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "demandKey",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "enum IInferenceLedger.DataDemandStatus",
+        "name": "status",
+        "type": "uint8"
+      }
+    ],
+    "name": "LedgerDataDemandStatusInvalid",
     "type": "error"
   },
   {
@@ -1625,9 +1781,9 @@ export const inferenceLedgerAbi = [
         "type": "bytes32"
       },
       {
-        "internalType": "uint32",
+        "internalType": "uint24",
         "name": "open",
-        "type": "uint32"
+        "type": "uint24"
       }
     ],
     "name": "LedgerDisputesOpen",
@@ -1737,6 +1893,17 @@ export const inferenceLedgerAbi = [
   {
     "inputs": [
       {
+        "internalType": "bytes32",
+        "name": "commitmentId",
+        "type": "bytes32"
+      }
+    ],
+    "name": "LedgerNoReward",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "uint256",
         "name": "disputeId",
         "type": "uint256"
@@ -1759,6 +1926,59 @@ export const inferenceLedgerAbi = [
       }
     ],
     "name": "LedgerOnlyRegistry",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "commitHash",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "uint256",
+        "name": "revealDeadline",
+        "type": "uint256"
+      }
+    ],
+    "name": "LedgerRevealWindowClosed",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "commitHash",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "uint256",
+        "name": "revealDeadline",
+        "type": "uint256"
+      }
+    ],
+    "name": "LedgerRevealWindowOpen",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "commitmentId",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "uint24",
+        "name": "open",
+        "type": "uint24"
+      },
+      {
+        "internalType": "uint40",
+        "name": "challengeDeadline",
+        "type": "uint40"
+      }
+    ],
+    "name": "LedgerRewardNotFinal",
     "type": "error"
   },
   {
@@ -1887,6 +2107,99 @@ export const inferenceLedgerAbi = [
     "inputs": [
       {
         "indexed": true,
+        "internalType": "uint256",
+        "name": "id",
+        "type": "uint256"
+      },
+      {
+        "indexed": true,
+        "internalType": "bytes32",
+        "name": "commitHash",
+        "type": "bytes32"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "deposit",
+        "type": "uint256"
+      }
+    ],
+    "name": "ChallengeCommitForfeited",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "id",
+        "type": "uint256"
+      },
+      {
+        "indexed": true,
+        "internalType": "bytes32",
+        "name": "commitHash",
+        "type": "bytes32"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "challenger",
+        "type": "address"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint40",
+        "name": "revealDeadline",
+        "type": "uint40"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "deposit",
+        "type": "uint256"
+      }
+    ],
+    "name": "ChallengeCommitted",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "bytes32",
+        "name": "commitmentId",
+        "type": "bytes32"
+      },
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "accusationId",
+        "type": "uint256"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "rewardee",
+        "type": "address"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "reward",
+        "type": "uint256"
+      }
+    ],
+    "name": "ChallengerRewarded",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
         "internalType": "bytes32",
         "name": "commitmentId",
         "type": "bytes32"
@@ -1925,7 +2238,7 @@ export const inferenceLedgerAbi = [
       {
         "indexed": true,
         "internalType": "uint256",
-        "name": "disputeId",
+        "name": "accusationId",
         "type": "uint256"
       },
       {
@@ -1948,6 +2261,80 @@ export const inferenceLedgerAbi = [
       }
     ],
     "name": "CommitmentSlashed",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "demandId",
+        "type": "uint256"
+      },
+      {
+        "indexed": true,
+        "internalType": "bytes32",
+        "name": "commitmentId",
+        "type": "bytes32"
+      },
+      {
+        "indexed": false,
+        "internalType": "enum IInferenceLedger.DataDemandStatus",
+        "name": "status",
+        "type": "uint8"
+      }
+    ],
+    "name": "DataDemandClosed",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "demandId",
+        "type": "uint256"
+      },
+      {
+        "indexed": true,
+        "internalType": "bytes32",
+        "name": "commitmentId",
+        "type": "bytes32"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "demander",
+        "type": "address"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "leafIndex",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "bytes32",
+        "name": "inputHash",
+        "type": "bytes32"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint40",
+        "name": "deadline",
+        "type": "uint40"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "bond",
+        "type": "uint256"
+      }
+    ],
+    "name": "DataDemanded",
     "type": "event"
   },
   {
@@ -2099,6 +2486,62 @@ export const inferenceLedgerAbi = [
     "type": "event"
   },
   {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "demandId",
+        "type": "uint256"
+      },
+      {
+        "indexed": true,
+        "internalType": "bytes32",
+        "name": "commitmentId",
+        "type": "bytes32"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "leafIndex",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "bytes",
+        "name": "input",
+        "type": "bytes"
+      }
+    ],
+    "name": "InputPublished",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "bytes32",
+        "name": "commitmentId",
+        "type": "bytes32"
+      },
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "accusationId",
+        "type": "uint256"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "rewardee",
+        "type": "address"
+      }
+    ],
+    "name": "RewardClaimantChanged",
+    "type": "event"
+  },
+  {
     "inputs": [
       {
         "internalType": "bytes32",
@@ -2179,6 +2622,11 @@ export const inferenceLedgerAbi = [
         "internalType": "bytes32",
         "name": "claimedOutputHash",
         "type": "bytes32"
+      },
+      {
+        "internalType": "bytes32",
+        "name": "salt",
+        "type": "bytes32"
       }
     ],
     "name": "challenge",
@@ -2213,6 +2661,19 @@ export const inferenceLedgerAbi = [
   },
   {
     "inputs": [],
+    "name": "challengeDeposit",
+    "outputs": [
+      {
+        "internalType": "uint96",
+        "name": "",
+        "type": "uint96"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
     "name": "challengerBurnBps",
     "outputs": [
       {
@@ -2235,6 +2696,34 @@ export const inferenceLedgerAbi = [
       }
     ],
     "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "demandId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "bytes32",
+        "name": "commitmentId",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "uint256",
+        "name": "leafIndex",
+        "type": "uint256"
+      },
+      {
+        "internalType": "bytes32",
+        "name": "inputHash",
+        "type": "bytes32"
+      }
+    ],
+    "name": "collectDataDemand",
+    "outputs": [],
+    "stateMutability": "nonpayable",
     "type": "function"
   },
   {
@@ -2316,6 +2805,64 @@ export const inferenceLedgerAbi = [
     "inputs": [
       {
         "internalType": "bytes32",
+        "name": "commitHash",
+        "type": "bytes32"
+      }
+    ],
+    "name": "commitChallenge",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "id",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "challenger",
+        "type": "address"
+      },
+      {
+        "internalType": "bytes32",
+        "name": "commitmentId",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "uint256",
+        "name": "leafIndex",
+        "type": "uint256"
+      },
+      {
+        "internalType": "bytes32",
+        "name": "claimedOutputHash",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "bytes32",
+        "name": "salt",
+        "type": "bytes32"
+      }
+    ],
+    "name": "computeChallengeCommit",
+    "outputs": [
+      {
+        "internalType": "bytes32",
+        "name": "",
+        "type": "bytes32"
+      }
+    ],
+    "stateMutability": "pure",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
         "name": "modelId",
         "type": "bytes32"
       },
@@ -2344,6 +2891,53 @@ export const inferenceLedgerAbi = [
   {
     "inputs": [
       {
+        "internalType": "uint256",
+        "name": "demandId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "bytes32",
+        "name": "commitmentId",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "uint256",
+        "name": "leafIndex",
+        "type": "uint256"
+      },
+      {
+        "internalType": "bytes32",
+        "name": "inputHash",
+        "type": "bytes32"
+      }
+    ],
+    "name": "computeDemandKey",
+    "outputs": [
+      {
+        "internalType": "bytes32",
+        "name": "",
+        "type": "bytes32"
+      }
+    ],
+    "stateMutability": "pure",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "dataAnswerWindow",
+    "outputs": [
+      {
+        "internalType": "uint32",
+        "name": "",
+        "type": "uint32"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "address",
         "name": "operator",
         "type": "address"
@@ -2358,6 +2952,62 @@ export const inferenceLedgerAbi = [
       }
     ],
     "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "commitmentId",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "uint256",
+        "name": "leafIndex",
+        "type": "uint256"
+      },
+      {
+        "components": [
+          {
+            "internalType": "bytes32",
+            "name": "requestId",
+            "type": "bytes32"
+          },
+          {
+            "internalType": "bytes32",
+            "name": "inputHash",
+            "type": "bytes32"
+          },
+          {
+            "internalType": "bytes32",
+            "name": "outputHash",
+            "type": "bytes32"
+          }
+        ],
+        "internalType": "struct IInferenceLedger.Inference",
+        "name": "inference",
+        "type": "tuple"
+      },
+      {
+        "internalType": "bytes32[]",
+        "name": "proof",
+        "type": "bytes32[]"
+      },
+      {
+        "internalType": "bytes32",
+        "name": "salt",
+        "type": "bytes32"
+      }
+    ],
+    "name": "demandData",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "demandId",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "nonpayable",
     "type": "function"
   },
   {
@@ -2377,11 +3027,52 @@ export const inferenceLedgerAbi = [
     "inputs": [
       {
         "internalType": "uint256",
+        "name": "demandId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "bytes32",
+        "name": "commitmentId",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "uint256",
+        "name": "leafIndex",
+        "type": "uint256"
+      },
+      {
+        "internalType": "bytes32",
+        "name": "inputHash",
+        "type": "bytes32"
+      }
+    ],
+    "name": "expireDataDemand",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
         "name": "disputeId",
         "type": "uint256"
       }
     ],
     "name": "expireDispute",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "commitHash",
+        "type": "bytes32"
+      }
+    ],
+    "name": "forfeitChallengeCommit",
     "outputs": [],
     "stateMutability": "nonpayable",
     "type": "function"
@@ -2397,6 +3088,42 @@ export const inferenceLedgerAbi = [
     "name": "fundBondReserve",
     "outputs": [],
     "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "commitHash",
+        "type": "bytes32"
+      }
+    ],
+    "name": "getChallengeCommit",
+    "outputs": [
+      {
+        "components": [
+          {
+            "internalType": "uint48",
+            "name": "id",
+            "type": "uint48"
+          },
+          {
+            "internalType": "uint40",
+            "name": "committedAt",
+            "type": "uint40"
+          },
+          {
+            "internalType": "enum IInferenceLedger.ChallengeCommitStatus",
+            "name": "status",
+            "type": "uint8"
+          }
+        ],
+        "internalType": "struct IInferenceLedger.ChallengeCommit",
+        "name": "",
+        "type": "tuple"
+      }
+    ],
+    "stateMutability": "view",
     "type": "function"
   },
   {
@@ -2438,6 +3165,42 @@ export const inferenceLedgerAbi = [
           }
         ],
         "internalType": "struct IInferenceLedger.Commitment",
+        "name": "",
+        "type": "tuple"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "demandKey",
+        "type": "bytes32"
+      }
+    ],
+    "name": "getDataDemand",
+    "outputs": [
+      {
+        "components": [
+          {
+            "internalType": "address",
+            "name": "demander",
+            "type": "address"
+          },
+          {
+            "internalType": "uint40",
+            "name": "deadline",
+            "type": "uint40"
+          },
+          {
+            "internalType": "enum IInferenceLedger.DataDemandStatus",
+            "name": "status",
+            "type": "uint8"
+          }
+        ],
+        "internalType": "struct IInferenceLedger.DataDemand",
         "name": "",
         "type": "tuple"
       }
@@ -2494,7 +3257,7 @@ export const inferenceLedgerAbi = [
           }
         ],
         "internalType": "struct IInferenceLedger.Dispute",
-        "name": "",
+        "name": "dispute",
         "type": "tuple"
       }
     ],
@@ -2514,19 +3277,29 @@ export const inferenceLedgerAbi = [
       {
         "components": [
           {
-            "internalType": "uint32",
-            "name": "open",
-            "type": "uint32"
-          },
-          {
-            "internalType": "uint32",
-            "name": "total",
-            "type": "uint32"
-          },
-          {
             "internalType": "uint24",
-            "name": "fraudulentLeaf",
+            "name": "open",
             "type": "uint24"
+          },
+          {
+            "internalType": "uint16",
+            "name": "fraudulentLeaf",
+            "type": "uint16"
+          },
+          {
+            "internalType": "address",
+            "name": "rewardee",
+            "type": "address"
+          },
+          {
+            "internalType": "uint48",
+            "name": "rewardAccusation",
+            "type": "uint48"
+          },
+          {
+            "internalType": "bool",
+            "name": "rewardPaid",
+            "type": "bool"
           }
         ],
         "internalType": "struct IInferenceLedger.DisputeTally",
@@ -2594,6 +3367,47 @@ export const inferenceLedgerAbi = [
     "type": "function"
   },
   {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "commitmentId",
+        "type": "bytes32"
+      }
+    ],
+    "name": "payChallengerReward",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "demandId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "bytes32",
+        "name": "commitmentId",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "uint256",
+        "name": "leafIndex",
+        "type": "uint256"
+      },
+      {
+        "internalType": "bytes",
+        "name": "input",
+        "type": "bytes"
+      }
+    ],
+    "name": "publishInput",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
     "inputs": [],
     "name": "registry",
     "outputs": [
@@ -2635,6 +3449,19 @@ export const inferenceLedgerAbi = [
     "name": "resolveDispute",
     "outputs": [],
     "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "revealWindow",
+    "outputs": [
+      {
+        "internalType": "uint32",
+        "name": "",
+        "type": "uint32"
+      }
+    ],
+    "stateMutability": "view",
     "type": "function"
   },
   {
@@ -2723,11 +3550,21 @@ export const inferenceLedgerAbi = [
             "internalType": "bool",
             "name": "deprecated",
             "type": "bool"
+          },
+          {
+            "internalType": "uint96",
+            "name": "challengerBond",
+            "type": "uint96"
           }
         ],
         "internalType": "struct IModelRegistry.CommitTerms",
         "name": "terms",
         "type": "tuple"
+      },
+      {
+        "internalType": "contract IDisputeResolver",
+        "name": "resolver",
+        "type": "address"
       }
     ],
     "name": "syncModelTerms",
@@ -2755,10 +3592,42 @@ export const modelRegistryAbi = [
         "internalType": "uint32",
         "name": "maxDispute",
         "type": "uint32"
+      },
+      {
+        "internalType": "uint96",
+        "name": "minBond",
+        "type": "uint96"
+      },
+      {
+        "internalType": "address",
+        "name": "governance",
+        "type": "address"
       }
     ],
     "stateMutability": "nonpayable",
     "type": "constructor"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "owner",
+        "type": "address"
+      }
+    ],
+    "name": "OwnableInvalidOwner",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      }
+    ],
+    "name": "OwnableUnauthorizedAccount",
+    "type": "error"
   },
   {
     "inputs": [
@@ -2779,6 +3648,22 @@ export const modelRegistryAbi = [
       }
     ],
     "name": "RegistryChallengeWindowOutOfBounds",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint96",
+        "name": "challengerBond",
+        "type": "uint96"
+      },
+      {
+        "internalType": "uint96",
+        "name": "min",
+        "type": "uint96"
+      }
+    ],
+    "name": "RegistryChallengerBondTooLow",
     "type": "error"
   },
   {
@@ -2854,6 +3739,44 @@ export const modelRegistryAbi = [
       }
     ],
     "name": "RegistryNotModelOwner",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "resolver",
+        "type": "address"
+      }
+    ],
+    "name": "RegistryResolverAlreadyApproved",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "resolver",
+        "type": "address"
+      }
+    ],
+    "name": "RegistryResolverNotApproved",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "resolver",
+        "type": "address"
+      },
+      {
+        "internalType": "address",
+        "name": "resolverLedger",
+        "type": "address"
+      }
+    ],
+    "name": "RegistryResolverNotBound",
     "type": "error"
   },
   {
@@ -2959,6 +3882,90 @@ export const modelRegistryAbi = [
     "type": "event"
   },
   {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "previousOwner",
+        "type": "address"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "newOwner",
+        "type": "address"
+      }
+    ],
+    "name": "OwnershipTransferStarted",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "previousOwner",
+        "type": "address"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "newOwner",
+        "type": "address"
+      }
+    ],
+    "name": "OwnershipTransferred",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "resolver",
+        "type": "address"
+      }
+    ],
+    "name": "ResolverApproved",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "resolver",
+        "type": "address"
+      }
+    ],
+    "name": "ResolverRevoked",
+    "type": "event"
+  },
+  {
+    "inputs": [],
+    "name": "acceptOwnership",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "resolver",
+        "type": "address"
+      }
+    ],
+    "name": "approveResolver",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
     "inputs": [
       {
         "internalType": "bytes32",
@@ -2989,6 +3996,11 @@ export const modelRegistryAbi = [
             "internalType": "bool",
             "name": "deprecated",
             "type": "bool"
+          },
+          {
+            "internalType": "uint96",
+            "name": "challengerBond",
+            "type": "uint96"
           }
         ],
         "internalType": "struct IModelRegistry.CommitTerms",
@@ -3002,19 +4014,56 @@ export const modelRegistryAbi = [
   {
     "inputs": [
       {
-        "internalType": "bytes32",
-        "name": "weightsRoot",
-        "type": "bytes32"
-      },
-      {
-        "internalType": "bytes32",
-        "name": "profileHash",
-        "type": "bytes32"
-      },
-      {
-        "internalType": "contract IDisputeResolver",
-        "name": "resolver",
+        "internalType": "address",
+        "name": "modelOwner",
         "type": "address"
+      },
+      {
+        "components": [
+          {
+            "internalType": "bytes32",
+            "name": "weightsRoot",
+            "type": "bytes32"
+          },
+          {
+            "internalType": "bytes32",
+            "name": "profileHash",
+            "type": "bytes32"
+          },
+          {
+            "internalType": "uint32",
+            "name": "traceLength",
+            "type": "uint32"
+          },
+          {
+            "internalType": "contract IDisputeResolver",
+            "name": "resolver",
+            "type": "address"
+          },
+          {
+            "internalType": "uint32",
+            "name": "challengeWindow",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint96",
+            "name": "bondPerInference",
+            "type": "uint96"
+          },
+          {
+            "internalType": "uint96",
+            "name": "challengerBond",
+            "type": "uint96"
+          },
+          {
+            "internalType": "string",
+            "name": "uri",
+            "type": "string"
+          }
+        ],
+        "internalType": "struct IModelRegistry.ModelSpec",
+        "name": "spec",
+        "type": "tuple"
       }
     ],
     "name": "computeModelId",
@@ -3039,6 +4088,47 @@ export const modelRegistryAbi = [
     "name": "deprecateModel",
     "outputs": [],
     "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "modelId",
+        "type": "bytes32"
+      }
+    ],
+    "name": "disputeTerms",
+    "outputs": [
+      {
+        "components": [
+          {
+            "internalType": "contract IDisputeResolver",
+            "name": "resolver",
+            "type": "address"
+          },
+          {
+            "internalType": "uint96",
+            "name": "challengerBond",
+            "type": "uint96"
+          },
+          {
+            "internalType": "bytes32",
+            "name": "weightsRoot",
+            "type": "bytes32"
+          },
+          {
+            "internalType": "uint32",
+            "name": "traceLength",
+            "type": "uint32"
+          }
+        ],
+        "internalType": "struct IModelRegistry.DisputeTerms",
+        "name": "",
+        "type": "tuple"
+      }
+    ],
+    "stateMutability": "view",
     "type": "function"
   },
   {
@@ -3125,6 +4215,25 @@ export const modelRegistryAbi = [
     "type": "function"
   },
   {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "resolver",
+        "type": "address"
+      }
+    ],
+    "name": "isResolverApproved",
+    "outputs": [
+      {
+        "internalType": "bool",
+        "name": "",
+        "type": "bool"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
     "inputs": [],
     "name": "ledger",
     "outputs": [
@@ -3178,6 +4287,19 @@ export const modelRegistryAbi = [
   },
   {
     "inputs": [],
+    "name": "minChallengerBond",
+    "outputs": [
+      {
+        "internalType": "uint96",
+        "name": "",
+        "type": "uint96"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
     "name": "modelCount",
     "outputs": [
       {
@@ -3203,6 +4325,32 @@ export const modelRegistryAbi = [
         "internalType": "bytes32",
         "name": "modelId",
         "type": "bytes32"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "owner",
+    "outputs": [
+      {
+        "internalType": "address",
+        "name": "",
+        "type": "address"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "pendingOwner",
+    "outputs": [
+      {
+        "internalType": "address",
+        "name": "",
+        "type": "address"
       }
     ],
     "stateMutability": "view",
@@ -3266,6 +4414,39 @@ export const modelRegistryAbi = [
         "type": "bytes32"
       }
     ],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "renounceOwnership",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "resolver",
+        "type": "address"
+      }
+    ],
+    "name": "revokeResolver",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "newOwner",
+        "type": "address"
+      }
+    ],
+    "name": "transferOwnership",
+    "outputs": [],
     "stateMutability": "nonpayable",
     "type": "function"
   }
@@ -3552,15 +4733,9 @@ export const stakeManagerAbi = [
         "type": "uint256"
       },
       {
-        "indexed": true,
-        "internalType": "address",
-        "name": "rewardee",
-        "type": "address"
-      },
-      {
         "indexed": false,
         "internalType": "uint256",
-        "name": "reward",
+        "name": "escrowedReward",
         "type": "uint256"
       }
     ],
@@ -3813,13 +4988,8 @@ export const stakeManagerAbi = [
         "type": "uint256"
       },
       {
-        "internalType": "address",
-        "name": "rewardee",
-        "type": "address"
-      },
-      {
         "internalType": "uint256",
-        "name": "reward",
+        "name": "escrowedReward",
         "type": "uint256"
       }
     ],
