@@ -35,12 +35,14 @@ contract InferenceLedgerTest is VinferFixture {
         b.id = ledger.commitBatch(b.modelId, b.items);
     }
 
+    /// Commits and reveals `who`'s dispute of inference `leaf`, funding exactly the model's challenger bond.
     function _challenge(address who, Batch memory b, uint256 leaf) private returns (uint256 disputeId) {
-        uint256 bond = ledger.challengeBond(b.id);
-        _fund(who, bond);
-        bytes32[] memory proof = NaiveMerkle.proof(b.leaves, leaf);
-        vm.prank(who);
-        disputeId = ledger.challenge(b.id, leaf, b.items[leaf], proof, keccak256(abi.encode("other output", leaf)));
+        _fund(who, ledger.challengeBond(b.id));
+        disputeId = _accuse(who, b.id, leaf, b.items[leaf], NaiveMerkle.proof(b.leaves, leaf), _claim(leaf));
+    }
+
+    function _claim(uint256 leaf) private pure returns (bytes32) {
+        return keccak256(abi.encode("other output", leaf));
     }
 
     function _challengerBond(Batch memory b) private view returns (uint256) {
@@ -215,23 +217,26 @@ contract InferenceLedgerTest is VinferFixture {
 
         // After the deadline: no more challenges, and no settlement while the dispute is open.
         uint256 after_ = uint256(b.deadline) + late;
-        vm.warp(after_);
         _fund(challenger2, cb);
+        bytes32 salt = _commitAccusation(challenger2, b.id, leaf, bytes32("x"));
+        vm.warp(after_);
         bytes32[] memory proof = NaiveMerkle.proof(b.leaves, leaf);
         vm.prank(challenger2);
         vm.expectRevert(
             abi.encodeWithSelector(IInferenceLedger.LedgerChallengeWindowClosed.selector, b.id, b.deadline)
         );
-        ledger.challenge(b.id, leaf, b.items[leaf], proof, bytes32("x"));
-        vm.expectRevert(abi.encodeWithSelector(IInferenceLedger.LedgerDisputesOpen.selector, b.id, uint32(1)));
+        ledger.challenge(b.id, leaf, b.items[leaf], proof, bytes32("x"), salt);
+        vm.expectRevert(abi.encodeWithSelector(IInferenceLedger.LedgerDisputesOpen.selector, b.id, uint24(1)));
         ledger.settle(b.id);
 
-        // No quorum: no fault, the bond is refunded and the commitment can settle.
+        // No quorum: no fault, the bond is refunded less the burned share and the commitment can settle.
         uint256 closeAt = after_ > ballot.deadline ? after_ : uint256(ballot.deadline) + 1;
         vm.warp(closeAt);
         committee.closeWithoutQuorum(disputeId);
         assertTrue(ledger.getDispute(disputeId).status == IInferenceLedger.DisputeStatus.NoFault, "no fault");
-        assertEq(stakeManager.creditOf(challenger), cb, "bond refunded");
+        assertEq(stakeManager.creditOf(challenger), cb - cb * BURN_BPS / BPS, "bond refunded less the burn");
+        // challenger2's commit was never revealed: its deposit waits to be forfeited.
+        ledger.forfeitChallengeCommit(ledger.computeChallengeCommit(challenger2, b.id, leaf, bytes32("x"), salt));
         assertEq(stakeManager.escrowed(), 0, "escrow empty");
         assertTrue(_status(b.id) == IInferenceLedger.CommitmentStatus.Pending, "back to pending");
         ledger.settle(b.id);
@@ -244,14 +249,15 @@ contract InferenceLedgerTest is VinferFixture {
         Batch memory b = _commitBatchAt(T0, false, size, bytes32(size));
         vm.warp(b.deadline);
         _challenge(challenger, b, leaf);
-        vm.warp(uint256(b.deadline) + 1);
         _fund(challenger2, CHALLENGER_BOND_A);
+        bytes32 salt = _commitAccusation(challenger2, b.id, leaf, bytes32("x"));
+        vm.warp(uint256(b.deadline) + 1);
         bytes32[] memory proof = NaiveMerkle.proof(b.leaves, leaf);
         vm.prank(challenger2);
         vm.expectRevert(
             abi.encodeWithSelector(IInferenceLedger.LedgerChallengeWindowClosed.selector, b.id, b.deadline)
         );
-        ledger.challenge(b.id, leaf, b.items[leaf], proof, bytes32("x"));
+        ledger.challenge(b.id, leaf, b.items[leaf], proof, bytes32("x"), salt);
     }
 
     // ------------------------------------------------------------------ proofs at the ledger
@@ -266,18 +272,20 @@ contract InferenceLedgerTest is VinferFixture {
         assertEq(id, ledger.computeCommitmentId(modelA, operator, NaiveMerkle.leaf(inf)), "id from leaf");
         vm.assume(output != bytes32("claimed"));
 
-        _fund(challenger, CHALLENGER_BOND_A);
+        _fund(challenger, CHALLENGER_BOND_A + DEPOSIT);
+        bytes32 salt0 = _commitAccusation(challenger, id, 0, bytes32("claimed"));
+        bytes32 salt1 = _commitAccusation(challenger, id, 1, bytes32("claimed"));
         bytes32[] memory extra = new bytes32[](1);
         extra[0] = junk;
         vm.prank(challenger);
         vm.expectRevert(abi.encodeWithSelector(IInferenceLedger.LedgerInvalidProof.selector, id, 0));
-        ledger.challenge(id, 0, inf, extra, bytes32("claimed"));
+        ledger.challenge(id, 0, inf, extra, bytes32("claimed"), salt0);
         vm.prank(challenger);
         vm.expectRevert(abi.encodeWithSelector(IInferenceLedger.LedgerLeafIndexOutOfRange.selector, id, 1, uint24(1)));
-        ledger.challenge(id, 1, inf, new bytes32[](0), bytes32("claimed"));
+        ledger.challenge(id, 1, inf, new bytes32[](0), bytes32("claimed"), salt1);
         vm.prank(challenger);
-        ledger.challenge(id, 0, inf, new bytes32[](0), bytes32("claimed"));
-        assertEq(stakeManager.escrowed(), CHALLENGER_BOND_A, "escrowed");
+        ledger.challenge(id, 0, inf, new bytes32[](0), bytes32("claimed"), salt0);
+        assertEq(stakeManager.escrowed(), CHALLENGER_BOND_A + DEPOSIT, "one bond and one unrevealed deposit");
     }
 
     /// A forged inference, a tampered sibling, another index or a claim equal to the commitment is refused.
@@ -289,7 +297,7 @@ contract InferenceLedgerTest is VinferFixture {
         other = _bound(other, 0, size - 1);
         vm.assume(delta != bytes32(0) && other != leaf);
         Batch memory b = _commitBatchAt(T0, false, size, delta);
-        _fund(challenger, CHALLENGER_BOND_A);
+        _fund(challenger, 2 * DEPOSIT);
         IInferenceLedger.Inference memory inf = b.items[leaf];
         bytes32[] memory proof = NaiveMerkle.proof(b.leaves, leaf);
         uint256 index = leaf;
@@ -303,19 +311,20 @@ contract InferenceLedgerTest is VinferFixture {
         } else {
             inf.requestId ^= delta;
         }
+        bytes32 salt = _commitAccusation(challenger, b.id, index, keccak256("claimed"));
         vm.prank(challenger);
         vm.expectRevert(abi.encodeWithSelector(IInferenceLedger.LedgerInvalidProof.selector, b.id, index));
-        ledger.challenge(b.id, index, inf, proof, keccak256("claimed"));
+        ledger.challenge(b.id, index, inf, proof, keccak256("claimed"), salt);
 
+        bytes32 same = b.items[leaf].outputHash;
+        salt = _commitAccusation(challenger, b.id, leaf, same);
         vm.prank(challenger);
-        vm.expectRevert(
-            abi.encodeWithSelector(
-                IInferenceLedger.LedgerClaimMatchesCommitment.selector, b.id, b.items[leaf].outputHash
-            )
-        );
-        ledger.challenge(b.id, leaf, b.items[leaf], NaiveMerkle.proof(b.leaves, leaf), b.items[leaf].outputHash);
-        assertEq(stakeManager.escrowed(), 0, "nothing escrowed");
-        assertEq(ledger.disputeCount(), 0, "no dispute");
+        vm.expectRevert(abi.encodeWithSelector(IInferenceLedger.LedgerClaimMatchesCommitment.selector, b.id, same));
+        ledger.challenge(b.id, leaf, b.items[leaf], NaiveMerkle.proof(b.leaves, leaf), same, salt);
+        assertEq(stakeManager.escrowed(), 2 * DEPOSIT, "only the two commits' deposits");
+        assertEq(ledger.disputeCount(), 2, "two commits");
+        assertTrue(ledger.getDispute(1).status == IInferenceLedger.DisputeStatus.None, "no dispute opened");
+        assertTrue(ledger.getDispute(2).status == IInferenceLedger.DisputeStatus.None, "no dispute opened");
     }
 
     // ------------------------------------------------------------------ outcomes
@@ -334,9 +343,9 @@ contract InferenceLedgerTest is VinferFixture {
         assertEq(stakeManager.stakeOf(operator).locked, 0, "bond gone");
         assertEq(ledger.bondReserveOf(operator), 0, "nothing returns to the reserve");
         assertEq(stakeManager.stakeOf(operator).free, 0, "nothing free");
-        assertEq(stakeManager.creditOf(challenger), cb + reward, "bond back plus reward");
+        assertEq(stakeManager.creditOf(challenger), cb, "bond back; the reward waits for the window to close");
         assertEq(stakeManager.creditOf(treasury), b.bond - reward, "treasury share");
-        assertEq(stakeManager.escrowed(), 0, "escrow released");
+        assertEq(stakeManager.escrowed(), reward, "reward in escrow");
         assertEq(ledger.getDisputeTally(b.id).fraudulentLeaf, leaf, "fraudulent leaf");
         assertTrue(ledger.inferenceStatus(b.id, leaf) == IInferenceLedger.InferenceStatus.Fraudulent, "fraudulent");
         if (size > 1) {
@@ -345,6 +354,10 @@ contract InferenceLedgerTest is VinferFixture {
             );
         }
 
+        vm.expectRevert(
+            abi.encodeWithSelector(IInferenceLedger.LedgerRewardNotFinal.selector, b.id, uint24(0), b.deadline)
+        );
+        ledger.payChallengerReward(b.id);
         vm.warp(uint256(b.deadline) + 1);
         vm.expectRevert(
             abi.encodeWithSelector(
@@ -352,6 +365,10 @@ contract InferenceLedgerTest is VinferFixture {
             )
         );
         ledger.settle(b.id);
+        ledger.payChallengerReward(b.id);
+        assertEq(stakeManager.creditOf(challenger), cb + reward, "bond back plus reward");
+        vm.expectRevert(abi.encodeWithSelector(IInferenceLedger.LedgerNoReward.selector, b.id));
+        ledger.payChallengerReward(b.id);
 
         vm.prank(challenger);
         stakeManager.claim();
@@ -383,8 +400,11 @@ contract InferenceLedgerTest is VinferFixture {
         assertEq(ledger.bondReserveOf(operator), b.bond, "settled into the reserve");
     }
 
-    /// Two disputes on one commitment: only the first proven fault slashes; the other moves only its own bond.
-    function testFuzz_twoDisputesSlashOnce(uint256 size, uint256 l1, uint256 l2, uint8 second) public {
+    /// Two disputes on one commitment: only the first proven fault slashes; the other moves only its own bond. The
+    /// reward goes to the earlier-committed dispute proven right, whichever resolves first.
+    function testFuzz_twoDisputesSlashOnce(uint256 size, uint256 l1, uint256 l2, uint8 second, bool laterFirst)
+        public
+    {
         size = _bound(size, 1, 16);
         l1 = _bound(l1, 0, size - 1);
         l2 = _bound(l2, 0, size - 1);
@@ -392,28 +412,45 @@ contract InferenceLedgerTest is VinferFixture {
         uint256 d1 = _challenge(challenger, b, l1);
         uint256 d2 = _challenge(challenger2, b, l2);
         assertEq(ledger.getDisputeTally(b.id).open, 2, "two open");
-        _decide(d1, true);
-        assertTrue(_status(b.id) == IInferenceLedger.CommitmentStatus.Slashed, "slashed");
-        uint256 reward = b.bond * REWARD_BPS / BPS;
-
         second = second % 3;
-        if (second == 2) {
-            vm.warp(T0 + VOTING_PERIOD + 1);
-            committee.closeWithoutQuorum(d2);
-        } else {
-            _decide(d2, second == 0);
+        // A silent committee can only be closed after the period, when the earlier ballot is closed too.
+        if (second == 2) laterFirst = false;
+        // The later dispute may be decided first; when it proves a fault it slashes, but the reward still waits.
+        if (laterFirst) _settleSecond(d2, second);
+        _decide(d1, true);
+        if (!laterFirst) _settleSecond(d2, second);
+        assertTrue(_status(b.id) == IInferenceLedger.CommitmentStatus.Slashed, "slashed");
+        if (!ledger.getDisputeTally(b.id).rewardPaid) {
+            vm.warp(uint256(b.deadline) + 1);
+            ledger.payChallengerReward(b.id);
         }
-        uint256 burned = second == 1 ? CHALLENGER_BOND_A * BURN_BPS / BPS : 0;
+        uint256 reward = b.bond * REWARD_BPS / BPS;
+        uint256 burned = second == 0 ? 0 : CHALLENGER_BOND_A * BURN_BPS / BPS;
         assertTrue(_status(b.id) == IInferenceLedger.CommitmentStatus.Slashed, "still slashed");
-        assertEq(ledger.getDisputeTally(b.id).fraudulentLeaf, l1, "first fault recorded");
+        assertEq(
+            ledger.getDisputeTally(b.id).fraudulentLeaf, laterFirst && second == 0 ? l2 : l1, "first fault recorded"
+        );
+        assertEq(ledger.getDisputeTally(b.id).rewardAccusation, d1, "the earlier commit takes the reward");
         assertEq(stakeManager.creditOf(challenger), CHALLENGER_BOND_A + reward, "first challenger");
         assertEq(
-            stakeManager.creditOf(challenger2), second == 1 ? 0 : CHALLENGER_BOND_A, "second challenger: bond only"
+            stakeManager.creditOf(challenger2),
+            second == 1 ? 0 : CHALLENGER_BOND_A - burned,
+            "second challenger: its bond only"
         );
         assertEq(stakeManager.creditOf(operator), second == 1 ? CHALLENGER_BOND_A - burned : 0, "operator");
         assertEq(stakeManager.creditOf(treasury), b.bond - reward + burned, "treasury");
         assertEq(stakeManager.escrowed(), 0, "escrow empty");
         assertEq(token.balanceOf(address(stakeManager)), b.bond + 2 * CHALLENGER_BOND_A, "vault unchanged");
+    }
+
+    /// Closes the second dispute: 0 operator at fault, 1 challenger at fault, 2 no quorum.
+    function _settleSecond(uint256 disputeId, uint8 how) private {
+        if (how == 2) {
+            vm.warp(T0 + VOTING_PERIOD + 1);
+            committee.closeWithoutQuorum(disputeId);
+        } else {
+            _decide(disputeId, how == 0);
+        }
     }
 
     /// A dispute nobody closes expires after the registry's bound, as no fault; the late committee cannot
@@ -430,8 +467,9 @@ contract InferenceLedgerTest is VinferFixture {
         ledger.expireDispute(disputeId);
         vm.warp(expiresAt + 1);
         ledger.expireDispute(disputeId);
+        uint256 refund = CHALLENGER_BOND_A - CHALLENGER_BOND_A * BURN_BPS / BPS;
         assertTrue(ledger.getDispute(disputeId).status == IInferenceLedger.DisputeStatus.NoFault, "expired: no fault");
-        assertEq(stakeManager.creditOf(challenger), CHALLENGER_BOND_A, "refund");
+        assertEq(stakeManager.creditOf(challenger), refund, "refund less the burn");
 
         // The committee's own period is over too: its ballot still closes, without moving the ledger or any balance.
         uint256 vault = token.balanceOf(address(stakeManager));
@@ -439,7 +477,7 @@ contract InferenceLedgerTest is VinferFixture {
         assertTrue(closed, "the ballot still closes after the ledger expired its dispute");
         assertTrue(committee.getBallot(disputeId).status == ICommitteeResolver.BallotStatus.NoQuorum, "ballot closed");
         assertTrue(ledger.getDispute(disputeId).status == IInferenceLedger.DisputeStatus.NoFault, "still no fault");
-        assertEq(stakeManager.creditOf(challenger), CHALLENGER_BOND_A, "refunded once");
+        assertEq(stakeManager.creditOf(challenger), refund, "refunded once");
         assertEq(stakeManager.escrowed(), 0, "escrow empty");
         assertEq(token.balanceOf(address(stakeManager)), vault, "vault unchanged");
         vm.expectRevert(
@@ -458,5 +496,83 @@ contract InferenceLedgerTest is VinferFixture {
         vm.prank(caller);
         vm.expectRevert(abi.encodeWithSelector(IInferenceLedger.LedgerNotResolver.selector, disputeId, caller));
         ledger.resolveDispute(disputeId, IDisputeResolver.Outcome.OperatorFault);
+    }
+
+    // ------------------------------------------------------------------ commit-reveal and data availability
+
+    /// A commit is revealed up to and including `revealWindow` seconds later (and never past the challenge
+    /// deadline); after that it can only be forfeited, by anyone, to the treasury.
+    function testFuzz_revealWindowBoundary(uint256 wait, address stranger) public {
+        vm.assume(stranger != address(0));
+        Batch memory b = _commitBatchAt(T0, true, 3, "reveal window"); // model B: a 6-hour window
+        _fund(challenger, CHALLENGER_BOND_B);
+        bytes32 claim = _claim(1);
+        bytes32 salt = _commitAccusation(challenger, b.id, 1, claim);
+        bytes32 commitHash = ledger.computeChallengeCommit(challenger, b.id, 1, claim, salt);
+        wait = _bound(wait, 0, 2 * REVEAL_WINDOW);
+        vm.warp(T0 + wait);
+        bytes32[] memory proof = NaiveMerkle.proof(b.leaves, 1);
+        if (wait <= REVEAL_WINDOW) {
+            vm.prank(stranger);
+            vm.expectRevert(abi.encodeWithSelector(IInferenceLedger.LedgerRevealWindowOpen.selector, commitHash, T0 + REVEAL_WINDOW));
+            ledger.forfeitChallengeCommit(commitHash);
+            vm.prank(challenger);
+            ledger.challenge(b.id, 1, b.items[1], proof, claim, salt);
+            assertTrue(ledger.getChallengeCommit(commitHash).status == IInferenceLedger.ChallengeCommitStatus.Revealed, "revealed");
+            assertEq(stakeManager.escrowed(), CHALLENGER_BOND_B, "deposit topped up to the bond");
+        } else {
+            vm.prank(challenger);
+            vm.expectRevert(abi.encodeWithSelector(IInferenceLedger.LedgerRevealWindowClosed.selector, commitHash, T0 + REVEAL_WINDOW));
+            ledger.challenge(b.id, 1, b.items[1], proof, claim, salt);
+            vm.prank(stranger);
+            ledger.forfeitChallengeCommit(commitHash);
+            assertTrue(ledger.getChallengeCommit(commitHash).status == IInferenceLedger.ChallengeCommitStatus.Forfeited, "forfeited");
+            assertEq(stakeManager.creditOf(treasury), DEPOSIT, "deposit to the treasury");
+            assertEq(stakeManager.escrowed(), 0, "escrow empty");
+            assertTrue(_status(b.id) == IInferenceLedger.CommitmentStatus.Pending, "commitment untouched");
+        }
+    }
+
+    /// A demanded input is accepted up to and including the answer deadline; after it the demand expires and the
+    /// commitment is slashed as if at fault, the demanded leaf fraudulent.
+    function testFuzz_dataDemandAnswerBoundary(uint256 size, uint256 leaf, uint256 wait) public {
+        size = _bound(size, 1, 16);
+        leaf = _bound(leaf, 0, size - 1);
+        Batch memory b = _commitBatchAt(T0, true, size, bytes32(size));
+        _fund(challenger, DEPOSIT);
+        bytes32 salt = _commitAccusation(challenger, b.id, leaf, bytes32(0));
+        bytes32[] memory proof = NaiveMerkle.proof(b.leaves, leaf);
+        vm.prank(challenger);
+        uint256 demandId = ledger.demandData(b.id, leaf, b.items[leaf], proof, salt);
+        bytes32 key = ledger.computeDemandKey(demandId, b.id, leaf, b.items[leaf].inputHash);
+        uint40 deadline = uint40(T0 + DATA_ANSWER_WINDOW);
+        assertEq(ledger.getDataDemand(key).deadline, deadline, "deadline");
+        assertTrue(ledger.inferenceStatus(b.id, leaf) == IInferenceLedger.InferenceStatus.Disputed, "leaf held");
+
+        wait = _bound(wait, 0, 2 * DATA_ANSWER_WINDOW);
+        vm.warp(T0 + wait);
+        bytes memory input = abi.encode(bytes32(size), leaf, "input"); // what _items hashed into the input hash
+        if (wait <= DATA_ANSWER_WINDOW) {
+            vm.expectRevert(abi.encodeWithSelector(IInferenceLedger.LedgerDataAnswerWindowOpen.selector, key, deadline));
+            ledger.expireDataDemand(demandId, b.id, leaf, b.items[leaf].inputHash);
+            vm.prank(operator);
+            ledger.publishInput(demandId, b.id, leaf, input);
+            assertTrue(ledger.getDataDemand(key).status == IInferenceLedger.DataDemandStatus.Answered, "answered");
+            assertTrue(_status(b.id) == IInferenceLedger.CommitmentStatus.Pending, "pending again");
+            ledger.collectDataDemand(demandId, b.id, leaf, b.items[leaf].inputHash);
+            assertEq(stakeManager.creditOf(operator), DEPOSIT, "the deposit pays the operator's answer");
+        } else {
+            vm.prank(operator);
+            vm.expectRevert(abi.encodeWithSelector(IInferenceLedger.LedgerDataAnswerWindowClosed.selector, key, deadline));
+            ledger.publishInput(demandId, b.id, leaf, input);
+            ledger.expireDataDemand(demandId, b.id, leaf, b.items[leaf].inputHash);
+            assertTrue(_status(b.id) == IInferenceLedger.CommitmentStatus.Slashed, "slashed as if at fault");
+            assertTrue(ledger.inferenceStatus(b.id, leaf) == IInferenceLedger.InferenceStatus.Fraudulent, "fraudulent");
+            assertEq(stakeManager.creditOf(challenger), DEPOSIT, "deposit refunded; the reward waits for the window");
+            vm.warp(uint256(b.deadline) + 1);
+            ledger.payChallengerReward(b.id);
+            assertEq(stakeManager.creditOf(challenger), DEPOSIT + b.bond * REWARD_BPS / BPS, "reward paid");
+        }
+        assertEq(stakeManager.escrowed(), 0, "escrow empty");
     }
 }

@@ -7,8 +7,9 @@ import {ICommitteeResolver} from "../interfaces/ICommitteeResolver.sol";
 import {VinferFixture} from "./utils/VinferFixture.sol";
 import {ProtocolHandler} from "./handlers/ProtocolHandler.sol";
 
-/// @notice Protocol-wide invariants over random sequences of deposits, withdrawals, commitments, challenges,
-/// votes, settlements, claims and time, driven by {ProtocolHandler}.
+/// @notice Protocol-wide invariants over random sequences of deposits, withdrawals, commitments, challenge commits
+/// (revealed, refused or forfeited), disputes, data demands (answered, collected or withheld), votes, challenger
+/// rewards, settlements, claims and time, driven by {ProtocolHandler}.
 /// @dev The runner needs the handler's artifact to call it, and Hardhat writes artifacts only for the files it
 /// compiles as roots: run this file with the whole suite (`pnpm hardhat test solidity`), or build first and
 /// then select it (`pnpm hardhat build && pnpm hardhat test solidity --no-compile contracts/test/ProtocolInvariants.t.sol`).
@@ -31,7 +32,7 @@ contract ProtocolInvariantTest is VinferFixture {
     }
 
     function targetSelectors() public view returns (FuzzSelector[] memory targets) {
-        bytes4[] memory selectors = new bytes4[](24);
+        bytes4[] memory selectors = new bytes4[](32);
         selectors[0] = ProtocolHandler.deposit.selector;
         selectors[1] = ProtocolHandler.depositFor.selector;
         selectors[2] = ProtocolHandler.requestWithdrawal.selector;
@@ -56,6 +57,14 @@ contract ProtocolInvariantTest is VinferFixture {
         selectors[21] = ProtocolHandler.warp.selector;
         selectors[22] = ProtocolHandler.warpToBoundary.selector;
         selectors[23] = ProtocolHandler.warpToBoundary.selector;
+        selectors[24] = ProtocolHandler.commitAccusation.selector;
+        selectors[25] = ProtocolHandler.commitAccusation.selector;
+        selectors[26] = ProtocolHandler.reveal.selector;
+        selectors[27] = ProtocolHandler.reveal.selector;
+        selectors[28] = ProtocolHandler.forfeit.selector;
+        selectors[29] = ProtocolHandler.answerDemand.selector;
+        selectors[30] = ProtocolHandler.expireDemand.selector;
+        selectors[31] = ProtocolHandler.payReward.selector;
         // Repeated selectors are drawn more often: batches, challenges, votes and deadline hops drive the
         // interesting paths (a slash needs a commit, a challenge and three votes inside one run).
         targets = new FuzzSelector[](1);
@@ -98,7 +107,8 @@ contract ProtocolInvariantTest is VinferFixture {
         }
     }
 
-    /// Settled and slashed commitments, closed disputes and closed ballots never change again.
+    /// Settled and slashed commitments, closed disputes and ballots, revealed or forfeited commits, collected or
+    /// withheld demands never change again (the handler sweeps them after every action).
     function invariant_terminalStatesStayTerminal() public view {
         uint256 n = handler.commitCount();
         for (uint256 i; i < n; ++i) {
@@ -138,16 +148,11 @@ contract ProtocolInvariantTest is VinferFixture {
         assertEq(handler.violations(), 0, handler.firstViolation());
     }
 
-    /// The escrow is exactly the bonds of the disputes still open.
-    function invariant_escrowEqualsOpenDisputeBonds() public view {
-        uint256 expected;
-        uint256 m = handler.disputeCount();
-        for (uint256 i; i < m; ++i) {
-            ProtocolHandler.DisputeRec memory d = handler.disputeAt(i);
-            if (ledger.getDispute(d.id).status == IInferenceLedger.DisputeStatus.Open) expected += d.bond;
-        }
-        assertEq(m, ledger.disputeCount(), "every dispute is tracked");
-        assertEq(stakeManager.escrowed(), expected, "escrow != bonds of open disputes");
+    /// The escrow is exactly what is still owed to someone: bonds of open disputes, deposits of unrevealed commits
+    /// and of uncollected demands, and the rewards of slashed commitments not yet paid.
+    function invariant_escrowEqualsWhatIsOwed() public view {
+        assertEq(handler.accusationCommitCount(), ledger.disputeCount(), "every commit is tracked");
+        assertEq(stakeManager.escrowed(), handler.expectedEscrow(), "escrow != what is still owed");
     }
 
     /// Credits are exactly what the dispute outcomes owe, less what was claimed.

@@ -13,8 +13,9 @@ import {ReentrantToken} from "./mocks/ReentrantToken.sol";
 import {ReentrancyAttacker} from "./mocks/ReentrancyAttacker.sol";
 
 /// @notice A separate system on a token whose transfers call back into the protocol: every re-entry from
-/// inside a transfer (claim, completeWithdrawal, deposit, depositFor, challenge, settle, cancelWithdrawal) must
-/// fail, either on a reentrancy guard or because the state was already updated, and no token is paid twice.
+/// inside a transfer (claim, completeWithdrawal, deposit, depositFor, a challenge commit, settle,
+/// cancelWithdrawal) must fail, either on a reentrancy guard or because the state was already updated, and no
+/// token is paid twice. The outer challenge is a reveal, whose bond top-up is the transfer that calls back.
 contract ReentrancyTest is VinferFixture {
     enum Outer {
         Claim,
@@ -49,6 +50,8 @@ contract ReentrancyTest is VinferFixture {
     bytes32 private settledId;
     bytes32 private openId;
     uint256 private attackerCredit;
+    bytes32 private constant OPEN_SALT = keccak256("open salt");
+    uint256 private openDisputeId; // the attacker's commit on `openId`, revealed by the outer challenge
 
     function setUp() public override {
         super.setUp();
@@ -77,19 +80,24 @@ contract ReentrancyTest is VinferFixture {
         vm.stopPrank();
 
         // The attacker wins a dispute on one of them: it holds credits.
-        attacker.act(address(lg), _challengeCall(slashedId, slashedItems, 1));
+        attacker.act(address(lg), _commitCall(slashedId, 1, keccak256("slashed salt")));
+        attacker.act(address(lg), _challengeCall(slashedId, slashedItems, 1, keccak256("slashed salt")));
         for (uint256 i; i < THRESHOLD; ++i) {
             vm.prank(arbiters[i]);
             sys.committee.vote(1, true);
         }
         require(lg.getCommitment(slashedId).status == IInferenceLedger.CommitmentStatus.Slashed, "setup: not slashed");
 
-        // Past the unbonding delay: the attacker's withdrawal is ready, the other batch settles, a fresh one opens.
+        // Past the unbonding delay: the attacker's withdrawal is ready, its reward is final, the other batch
+        // settles, a fresh one opens and the attacker commits to a challenge of it.
         vm.warp(T0 + UNBONDING_DELAY);
+        lg.payChallengerReward(slashedId);
         lg.settle(settledId);
         _store(openItems, _items("open", 3));
         vm.prank(honest);
         openId = lg.commitBatch(sys.modelA, openItems);
+        attacker.act(address(lg), _commitCall(openId, 0, OPEN_SALT));
+        openDisputeId = lg.disputeCount();
         attackerCredit = sm.creditOf(address(attacker));
         require(attackerCredit == CHALLENGER_BOND_A + uint256(BOND_A) * 4 * REWARD_BPS / BPS, "setup: credit");
         _checkConservation();
@@ -99,14 +107,23 @@ contract ReentrancyTest is VinferFixture {
         for (uint256 i; i < src.length; ++i) dst.push(src[i]);
     }
 
-    function _challengeCall(bytes32 id, IInferenceLedger.Inference[] storage items, uint256 leaf)
+    function _claimOf(bytes32 id, uint256 leaf) private pure returns (bytes32) {
+        return keccak256(abi.encode(id, leaf));
+    }
+
+    function _commitCall(bytes32 id, uint256 leaf, bytes32 salt) private view returns (bytes memory) {
+        bytes32 commitHash = sys.ledger.computeChallengeCommit(address(attacker), id, leaf, _claimOf(id, leaf), salt);
+        return abi.encodeCall(IInferenceLedger.commitChallenge, (commitHash));
+    }
+
+    function _challengeCall(bytes32 id, IInferenceLedger.Inference[] storage items, uint256 leaf, bytes32 salt)
         private
         pure
         returns (bytes memory)
     {
         IInferenceLedger.Inference[] memory copy = items;
         bytes32[] memory proof = NaiveMerkle.proof(_leaves(copy), leaf);
-        return abi.encodeCall(IInferenceLedger.challenge, (id, leaf, copy[leaf], proof, keccak256(abi.encode(id, leaf))));
+        return abi.encodeCall(IInferenceLedger.challenge, (id, leaf, copy[leaf], proof, _claimOf(id, leaf), salt));
     }
 
     /// Everything the attacker owns, in its wallet or in the vault's books.
@@ -134,7 +151,7 @@ contract ReentrancyTest is VinferFixture {
         if (r == Reentry.CompleteWithdrawal) return (address(sm), abi.encodeCall(IStakeManager.completeWithdrawal, ()));
         if (r == Reentry.Deposit) return (address(sm), abi.encodeCall(IStakeManager.deposit, (1 ether)));
         if (r == Reentry.DepositFor) return (address(sm), abi.encodeCall(IStakeManager.depositFor, (honest, 1 ether)));
-        if (r == Reentry.Challenge) return (address(sys.ledger), _challengeCall(openId, openItems, 2));
+        if (r == Reentry.Challenge) return (address(sys.ledger), _commitCall(openId, 2, keccak256("re-entry")));
         if (r == Reentry.Settle) {
             // The commitment the outer call is about, or one already settled.
             bytes32 id = outer == Outer.Challenge ? openId : outer == Outer.Claim ? slashedId : settledId;
@@ -148,7 +165,7 @@ contract ReentrancyTest is VinferFixture {
         if (r == Reentry.Settle) {
             if (outer == Outer.Challenge) {
                 // The outer challenge marked the commitment disputed before it pulled the bond.
-                return abi.encodeWithSelector(IInferenceLedger.LedgerDisputesOpen.selector, openId, uint32(1));
+                return abi.encodeWithSelector(IInferenceLedger.LedgerDisputesOpen.selector, openId, uint24(1));
             }
             return abi.encodeWithSelector(
                 IInferenceLedger.LedgerCommitmentStatusInvalid.selector,
@@ -168,7 +185,7 @@ contract ReentrancyTest is VinferFixture {
         if (outer == Outer.Claim) return (address(sm), abi.encodeCall(IStakeManager.claim, ()));
         if (outer == Outer.CompleteWithdrawal) return (address(sm), abi.encodeCall(IStakeManager.completeWithdrawal, ()));
         if (outer == Outer.Deposit) return (address(sm), abi.encodeCall(IStakeManager.deposit, (OUTER_DEPOSIT)));
-        return (address(sys.ledger), _challengeCall(openId, openItems, 0));
+        return (address(sys.ledger), _challengeCall(openId, openItems, 0, OPEN_SALT));
     }
 
     function testFuzz_reentryDuringTransferFails(uint8 outerSeed, uint8 reentrySeed, bool hookAfterMove) public {
@@ -200,7 +217,6 @@ contract ReentrancyTest is VinferFixture {
         uint256 walletBefore = evil.balanceOf(address(attacker));
         uint256 vaultBefore = evil.balanceOf(address(sm));
         uint256 honestFreeBefore = sm.stakeOf(honest).free;
-        uint256 disputesBefore = sys.ledger.disputeCount();
 
         (address reTarget, bytes memory reData) = _reentryCall(r, outer);
         attacker.arm(reTarget, reData);
@@ -213,8 +229,9 @@ contract ReentrancyTest is VinferFixture {
         assertFalse(attacker.reentrySucceeded(), "a re-entry succeeded");
         assertEq(attacker.reentryResult(), _expectedError(r, outer), "re-entry failed for another reason");
 
-        // The outer call did exactly its own job, once.
-        uint256 cb = CHALLENGER_BOND_A;
+        // The outer call did exactly its own job, once. A reveal pulls only the bond's top-up: the deposit was
+        // escrowed by the commit in setUp.
+        uint256 cb = CHALLENGER_BOND_A - DEPOSIT;
         uint256 walletAfter = evil.balanceOf(address(attacker));
         if (outer == Outer.Claim) {
             assertEq(walletAfter, walletBefore + attackerCredit, "claim paid once");
@@ -231,9 +248,11 @@ contract ReentrancyTest is VinferFixture {
                 "deposit credited once"
             );
         } else {
-            assertEq(walletAfter + cb, walletBefore, "bond pulled once");
-            assertEq(sm.escrowed(), cb, "one bond in escrow");
-            assertEq(sys.ledger.disputeCount(), disputesBefore + 1, "one dispute opened");
+            assertEq(walletAfter + cb, walletBefore, "top-up pulled once");
+            assertEq(sm.escrowed(), CHALLENGER_BOND_A, "one bond in escrow");
+            assertTrue(
+                sys.ledger.getDispute(openDisputeId).status == IInferenceLedger.DisputeStatus.Open, "one dispute opened"
+            );
         }
         assertEq(_attackerWealth() + (outer == Outer.Challenge ? cb : 0), wealthBefore, "attacker gained value");
         assertEq(sm.stakeOf(honest).free, honestFreeBefore, "the honest operator's stake is untouched");

@@ -223,7 +223,7 @@ contract StakeManagerTest is VinferFixture {
         stakeManager.unlock(alice, amount);
         vm.prank(caller);
         vm.expectRevert(onlyLedger);
-        stakeManager.slash(alice, amount, caller, 0);
+        stakeManager.slash(alice, amount, 0);
         vm.prank(caller);
         vm.expectRevert(onlyLedger);
         stakeManager.escrowBond(alice, amount);

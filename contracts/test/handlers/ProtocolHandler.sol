@@ -12,8 +12,9 @@ import {TestBase} from "../utils/Vm.sol";
 import {NaiveMerkle} from "../utils/NaiveMerkle.sol";
 
 /// @notice Drives random sequences of protocol actions for the invariant tests: deposits, withdrawals,
-/// commitments by several operators, challenges (with proofs it computes itself), committee votes, settlement,
-/// claims and time. It records what it did and what it observed in ghost variables; anything that should have
+/// commitments by several operators, challenge commits (some never revealed, then forfeited), reveals as disputes
+/// (with proofs it computes itself) or data demands, published and withheld inputs, committee votes, challenger
+/// rewards, settlement, claims and time. It records what it did and what it observed in ghost variables; anything that should have
 /// reverted but did not (or the reverse) is recorded as a violation instead of reverting, so the invariant
 /// run reports it.
 contract ProtocolHandler is TestBase {
@@ -27,6 +28,9 @@ contract ProtocolHandler is TestBase {
     uint256 private immutable rewardBps;
     uint256 private immutable burnBps;
     uint256 private immutable maxDispute;
+    uint256 private immutable deposit_;
+    uint256 private immutable revealWindow;
+    uint256 private immutable answerWindow;
 
     bytes32[2] private models;
     uint256[2] private bondPer;
@@ -56,9 +60,35 @@ contract ProtocolHandler is TestBase {
         uint40 openedAt;
     }
 
+    /// A challenge commit: what it will reveal, and whether it was.
+    struct AccusationCommit {
+        bytes32 hash;
+        uint256 id;
+        address challenger;
+        uint256 commitIndex;
+        uint256 leaf;
+        bytes32 claim; // zero for a data demand
+        bytes32 salt;
+        uint40 committedAt;
+    }
+
+    struct DemandRec {
+        uint256 id;
+        uint256 commitIndex;
+        uint256 leaf;
+        address demander;
+        bytes32 key;
+        uint40 deadline;
+    }
+
     CommitRec[] private _commits;
     mapping(uint256 commitIndex => IInferenceLedger.Inference[]) private _items;
+    mapping(uint256 commitIndex => bytes32) private _salts; // inputs are abi.encode(salt, ci, i, "input")
     DisputeRec[] private _disputes;
+    AccusationCommit[] private _accusationCommits;
+    DemandRec[] private _demands;
+    /// The reward of a slashed commitment was seen paid.
+    mapping(uint256 commitIndex => bool) private _rewardSeenPaid;
 
     // ------------------------------------------------------------------ ghosts
 
@@ -75,6 +105,8 @@ contract ProtocolHandler is TestBase {
     mapping(uint256 commitIndex => IInferenceLedger.CommitmentStatus) public commitTerminal;
     mapping(uint256 disputeIndex => IInferenceLedger.DisputeStatus) public disputeTerminal;
     mapping(uint256 disputeIndex => ICommitteeResolver.BallotStatus) public ballotTerminal;
+    mapping(uint256 accusationCommitIndex => IInferenceLedger.ChallengeCommitStatus) public commitRecordTerminal;
+    mapping(uint256 demandIndex => IInferenceLedger.DataDemandStatus) public demandTerminal;
 
     uint256 public violations;
     string public firstViolation;
@@ -97,6 +129,9 @@ contract ProtocolHandler is TestBase {
         rewardBps = ledger_.challengerRewardBps();
         burnBps = ledger_.challengerBurnBps();
         maxDispute = ledger_.registry().maxDisputeDuration();
+        deposit_ = ledger_.challengeDeposit();
+        revealWindow = ledger_.revealWindow();
+        answerWindow = ledger_.dataAnswerWindow();
         models[0] = modelA;
         models[1] = modelB;
         for (uint256 m; m < 2; ++m) {
@@ -148,6 +183,40 @@ contract ProtocolHandler is TestBase {
 
     function disputeAt(uint256 i) external view returns (DisputeRec memory) {
         return _disputes[i];
+    }
+
+    function accusationCommitCount() external view returns (uint256) {
+        return _accusationCommits.length;
+    }
+
+    function demandCount() external view returns (uint256) {
+        return _demands.length;
+    }
+
+    /// What the vault must hold in escrow: bonds of open disputes, deposits of commits not yet revealed or
+    /// forfeited, deposits of demands not yet collected or refunded, and the unpaid rewards of slashed commitments.
+    function expectedEscrow() external view returns (uint256 escrow) {
+        for (uint256 i; i < _disputes.length; ++i) {
+            if (ledger.getDispute(_disputes[i].id).status == IInferenceLedger.DisputeStatus.Open) escrow += _disputes[i].bond;
+        }
+        for (uint256 i; i < _accusationCommits.length; ++i) {
+            if (ledger.getChallengeCommit(_accusationCommits[i].hash).status == IInferenceLedger.ChallengeCommitStatus.Committed) {
+                escrow += deposit_;
+            }
+        }
+        for (uint256 i; i < _demands.length; ++i) {
+            IInferenceLedger.DataDemandStatus s = ledger.getDataDemand(_demands[i].key).status;
+            if (s == IInferenceLedger.DataDemandStatus.Open || s == IInferenceLedger.DataDemandStatus.Answered) {
+                escrow += deposit_;
+            }
+        }
+        for (uint256 i; i < _commits.length; ++i) {
+            bytes32 id = _commits[i].id;
+            if (
+                ledger.getCommitment(id).status == IInferenceLedger.CommitmentStatus.Slashed
+                    && !ledger.getDisputeTally(id).rewardPaid
+            ) escrow += _commits[i].bond * rewardBps / BPS;
+        }
     }
 
     // ------------------------------------------------------------------ stake
@@ -358,31 +427,142 @@ contract ProtocolHandler is TestBase {
 
     // ------------------------------------------------------------------ disputes
 
+    /// Commits and at once reveals a dispute of a commitment that can still be challenged.
     function challenge(uint256 chSeed, uint256 commitSeed, uint256 leafSeed) external {
         _begin();
         (bool found, uint256 ci) = _findChallengeable(commitSeed);
         if (!found) return _end("");
-        CommitRec memory c = _commits[ci];
-        uint256 leaf = leafSeed % c.count;
-        address who = _challengers[chSeed % _challengers.length];
-        uint256 bond = challengerBondOf[c.model];
-        _fundBond(who, bond);
-        IInferenceLedger.Inference memory inf = _items[ci][leaf];
-        bytes memory data = abi.encodeCall(
-            IInferenceLedger.challenge, (c.id, leaf, inf, _proof(ci, leaf), keccak256(abi.encode("claimed", leafSeed)))
-        );
-        vm.prank(who);
-        (bool ok, bytes memory ret) = address(ledger).call(data);
-        if (!ok) {
-            _fail(string.concat("challenge reverted: ", _hexSelector(ret)));
-            return _end("");
-        }
-        uint256 disputeId = abi.decode(ret, (uint256));
-        _recordDispute(disputeId, ci, who, bond);
+        uint256 ai = _commitAccusation(chSeed, ci, leafSeed % _commits[ci].count, keccak256(abi.encode("claimed", leafSeed)));
+        if (ai == type(uint256).max) return _end("");
+        _reveal(ai);
         _end("challenge");
     }
 
-    /// Challenges that must be refused: late, forged inference, tampered sibling, wrong index, extra sibling.
+    /// Posts a challenge commit (a dispute, or a data demand) to be revealed later, or never.
+    function commitAccusation(uint256 chSeed, uint256 commitSeed, uint256 leafSeed, bool demand) external {
+        _begin();
+        if (_commits.length == 0) return _end("");
+        (bool found, uint256 ci) = _findChallengeable(commitSeed);
+        if (!found) ci = commitSeed % _commits.length;
+        bytes32 claim = demand ? bytes32(0) : keccak256(abi.encode("claimed", leafSeed));
+        if (_commitAccusation(chSeed, ci, leafSeed % _commits[ci].count, claim) == type(uint256).max) return _end("");
+        _end("commitAccusation");
+    }
+
+    /// Reveals a commit not yet revealed: accepted exactly when the protocol says it may be.
+    function reveal(uint256 seed) external {
+        _begin();
+        uint256 n = _accusationCommits.length;
+        for (uint256 k; k < n; ++k) {
+            uint256 ai = (seed + k) % n;
+            if (ledger.getChallengeCommit(_accusationCommits[ai].hash).status == IInferenceLedger.ChallengeCommitStatus.Committed) {
+                _reveal(ai);
+                return _end("reveal");
+            }
+        }
+        _end("");
+    }
+
+    /// Commits that were never revealed go to the treasury, after their reveal window only.
+    function forfeit(uint256 seed) external {
+        _begin();
+        uint256 n = _accusationCommits.length;
+        if (n == 0) return _end("");
+        AccusationCommit memory a = _accusationCommits[seed % n];
+        bytes memory data = abi.encodeCall(IInferenceLedger.forfeitChallengeCommit, (a.hash));
+        if (
+            ledger.getChallengeCommit(a.hash).status != IInferenceLedger.ChallengeCommitStatus.Committed
+                || currentTime <= a.committedAt + revealWindow
+        ) {
+            _expectRevert(address(this), address(ledger), data, "forfeited a commit that cannot be");
+            return _end("");
+        }
+        if (_expectOk(address(this), address(ledger), data, "forfeitChallengeCommit")) ghostCredit[treasury] += deposit_;
+        _end("forfeit");
+    }
+
+    /// Publishes the input of an open demand (after a wrong one is refused), or collects the deposit of an
+    /// answered one — whichever the first such demand from `seed` allows now.
+    function answerDemand(uint256 seed) external {
+        _begin();
+        uint256 n = _demands.length;
+        for (uint256 k; k < n; ++k) {
+            uint256 di = (seed + k) % n;
+            DemandRec memory d = _demands[di];
+            CommitRec memory c = _commits[d.commitIndex];
+            IInferenceLedger.DataDemandStatus s = ledger.getDataDemand(d.key).status;
+            bytes memory input = abi.encode(_salts[d.commitIndex], d.commitIndex, d.leaf, "input");
+            if (s == IInferenceLedger.DataDemandStatus.Open && currentTime <= d.deadline) {
+                bytes memory wrong = abi.encodeCall(IInferenceLedger.publishInput, (d.id, c.id, d.leaf, abi.encode(input, seed)));
+                _expectRevert(c.operator, address(ledger), wrong, "published an input that is not the committed one");
+                bytes memory answer = abi.encodeCall(IInferenceLedger.publishInput, (d.id, c.id, d.leaf, input));
+                if (!_expectOk(c.operator, address(ledger), answer, "publishInput")) return _end("");
+                if (ledger.getCommitment(c.id).status != IInferenceLedger.CommitmentStatus.Slashed) _checkOpenStatus(c.id);
+                return _end("publishInput");
+            }
+            if (s == IInferenceLedger.DataDemandStatus.Answered) {
+                bytes32 inputHash = _items[d.commitIndex][d.leaf].inputHash;
+                bytes memory collect = abi.encodeCall(IInferenceLedger.collectDataDemand, (d.id, c.id, d.leaf, inputHash));
+                if (_expectOk(address(this), address(ledger), collect, "collectDataDemand")) ghostCredit[c.operator] += deposit_;
+                return _end("collectDataDemand");
+            }
+        }
+        _end("");
+    }
+
+    /// Expires a demand whose input was withheld: refused before its deadline, on a closed demand, or after an
+    /// answer; otherwise the commitment is slashed as if at fault and the deposit refunded.
+    function expireDemand(uint256 seed) external {
+        _begin();
+        uint256 n = _demands.length;
+        if (n == 0) return _end("");
+        DemandRec memory d = _demands[seed % n];
+        CommitRec memory c = _commits[d.commitIndex];
+        bytes32 inputHash = _items[d.commitIndex][d.leaf].inputHash;
+        bytes memory expiry = abi.encodeCall(IInferenceLedger.expireDataDemand, (d.id, c.id, d.leaf, inputHash));
+        if (ledger.getDataDemand(d.key).status != IInferenceLedger.DataDemandStatus.Open || currentTime <= d.deadline) {
+            _expectRevert(address(this), address(ledger), expiry, "expired a demand that cannot expire");
+            return _end("");
+        }
+        bytes memory late = abi.encodeCall(
+            IInferenceLedger.publishInput, (d.id, c.id, d.leaf, abi.encode(_salts[d.commitIndex], d.commitIndex, d.leaf, "input"))
+        );
+        _expectRevert(c.operator, address(ledger), late, "answered a demand after its deadline");
+        IInferenceLedger.CommitmentStatus statusBefore = ledger.getCommitment(c.id).status;
+        if (!_expectOk(address(this), address(ledger), expiry, "expireDataDemand")) return _end("");
+        ghostCredit[d.demander] += deposit_;
+        _bookFault(d.commitIndex, statusBefore);
+        _end("expireDataDemand");
+    }
+
+    /// Pays a slashed commitment's reward (mostly one still unpaid): accepted exactly when every accusation on it
+    /// is closed and its window is over.
+    function payReward(uint256 seed) external {
+        _begin();
+        uint256 n = _commits.length;
+        uint256 pick = type(uint256).max;
+        for (uint256 k; k < n; ++k) {
+            uint256 ci = (seed + k) % n;
+            if (ledger.getCommitment(_commits[ci].id).status != IInferenceLedger.CommitmentStatus.Slashed) continue;
+            if (pick == type(uint256).max || (seed % 4 != 0 && !ledger.getDisputeTally(_commits[ci].id).rewardPaid)) {
+                pick = ci;
+                if (!ledger.getDisputeTally(_commits[ci].id).rewardPaid) break;
+            }
+        }
+        if (pick == type(uint256).max) return _end("");
+        CommitRec memory c = _commits[pick];
+        IInferenceLedger.DisputeTally memory tally = ledger.getDisputeTally(c.id);
+        bytes memory data = abi.encodeCall(IInferenceLedger.payChallengerReward, (c.id));
+        if (tally.rewardPaid || tally.open != 0 || currentTime <= c.deadline) {
+            _expectRevert(address(this), address(ledger), data, "paid a reward that is not final");
+            return _end("");
+        }
+        _expectOk(address(this), address(ledger), data, "payChallengerReward");
+        _end("payReward");
+    }
+
+    /// Reveals that must be refused: forged inference, tampered sibling, wrong index, extra sibling — or the honest
+    /// proof, too late or on a closed commitment. The commit stays unrevealed (and is forfeited later).
     function challengeInvalid(uint256 chSeed, uint256 commitSeed, uint256 leafSeed, uint256 mode, bytes32 delta)
         external
     {
@@ -391,8 +571,6 @@ contract ProtocolHandler is TestBase {
         uint256 ci = commitSeed % _commits.length;
         CommitRec memory c = _commits[ci];
         uint256 leaf = leafSeed % c.count;
-        address who = _challengers[chSeed % _challengers.length];
-        _fundBond(who, challengerBondOf[c.model]);
         IInferenceLedger.Inference memory inf = _items[ci][leaf];
         bytes32[] memory proof = _proof(ci, leaf);
         IInferenceLedger.CommitmentStatus s = ledger.getCommitment(c.id).status;
@@ -414,14 +592,17 @@ contract ProtocolHandler is TestBase {
             } else {
                 inf.inputHash ^= delta;
             }
-        } // else: the honest proof, too late or on a closed commitment
-        bytes memory data =
-            abi.encodeCall(IInferenceLedger.challenge, (c.id, leaf, inf, proof, keccak256(abi.encode("claimed", delta))));
-        vm.prank(who);
-        (bool ok, bytes memory ret) = address(ledger).call(data);
+        }
+        bytes32 claim = keccak256(abi.encode("claimed", delta));
+        uint256 ai = _commitAccusation(chSeed, ci, leaf, claim);
+        if (ai == type(uint256).max) return _end("");
+        AccusationCommit memory a = _accusationCommits[ai];
+        _fundBond(a.challenger, challengerBondOf[c.model] - deposit_);
+        bytes memory data = abi.encodeCall(IInferenceLedger.challenge, (c.id, leaf, inf, proof, claim, a.salt));
+        vm.prank(a.challenger);
+        (bool ok,) = address(ledger).call(data);
         if (ok) {
             _fail(open ? "forged challenge accepted" : "challenge accepted outside the window");
-            _recordDispute(abi.decode(ret, (uint256)), ci, who, challengerBondOf[c.model]);
         }
         _end("challengeInvalid");
     }
@@ -514,18 +695,23 @@ contract ProtocolHandler is TestBase {
     function warpToBoundary(uint256 seed) external {
         uint256 target;
         uint256 pick = seed >> 8;
-        uint256 kind = seed % 4;
+        uint256 kind = seed % 6;
         if (kind == 0 && _commits.length > 0) {
             target = _commits[pick % _commits.length].deadline;
         } else if (kind == 1 && _disputes.length > 0) {
             target = committee.getBallot(_disputes[_openDisputeFrom(pick)].id).deadline;
         } else if (kind == 2 && _disputes.length > 0) {
             target = _disputes[_openDisputeFrom(pick)].openedAt + maxDispute;
+        } else if (kind == 3 && _accusationCommits.length > 0) {
+            target = _accusationCommits[pick % _accusationCommits.length].committedAt + revealWindow;
+        } else if (kind == 4 && _demands.length > 0) {
+            target = _demands[pick % _demands.length].deadline;
         } else {
+            kind = 5;
             target = stakeManager.withdrawalOf(_operatorWithWithdrawal(pick)).readyAt;
             if (target > 0) target -= (seed >> 16) % 2; // one second early, or on time
         }
-        if (kind < 3) target += (seed >> 16) % 2; // on the deadline, or one second past it
+        if (kind < 5) target += (seed >> 16) % 2; // on the deadline, or one second past it
         if (target > currentTime) currentTime = target;
         _begin();
         _end("warpToBoundary");
@@ -567,6 +753,36 @@ contract ProtocolHandler is TestBase {
             } else if (b == ICommitteeResolver.BallotStatus.Decided || b == ICommitteeResolver.BallotStatus.NoQuorum) {
                 ballotTerminal[i] = b;
             }
+        }
+        for (uint256 i; i < _accusationCommits.length; ++i) {
+            IInferenceLedger.ChallengeCommitStatus s = ledger.getChallengeCommit(_accusationCommits[i].hash).status;
+            IInferenceLedger.ChallengeCommitStatus t = commitRecordTerminal[i];
+            if (t != IInferenceLedger.ChallengeCommitStatus.None) {
+                if (s != t) _fail("a revealed or forfeited commit changed status");
+            } else if (s == IInferenceLedger.ChallengeCommitStatus.Revealed || s == IInferenceLedger.ChallengeCommitStatus.Forfeited) {
+                commitRecordTerminal[i] = s;
+            }
+        }
+        for (uint256 i; i < _demands.length; ++i) {
+            IInferenceLedger.DataDemandStatus s = ledger.getDataDemand(_demands[i].key).status;
+            IInferenceLedger.DataDemandStatus t = demandTerminal[i];
+            if (t != IInferenceLedger.DataDemandStatus.None) {
+                if (s != t) _fail("a collected or withheld demand changed status");
+            } else if (s == IInferenceLedger.DataDemandStatus.Collected || s == IInferenceLedger.DataDemandStatus.Withheld) {
+                demandTerminal[i] = s;
+            }
+        }
+        // A slashed commitment's reward is paid once, when final, to the earliest-committed proven accusation.
+        for (uint256 ci; ci < _commits.length; ++ci) {
+            bytes32 id = _commits[ci].id;
+            if (_rewardSeenPaid[ci] || ledger.getCommitment(id).status != IInferenceLedger.CommitmentStatus.Slashed) continue;
+            IInferenceLedger.DisputeTally memory tally = ledger.getDisputeTally(id);
+            (uint256 best, address who) = _earliestProven(ci);
+            if (tally.rewardAccusation != best || tally.rewardee != who) _fail("reward claimant is not the earliest proven");
+            if (!tally.rewardPaid) continue;
+            if (tally.open != 0 || currentTime <= _commits[ci].deadline) _fail("reward paid before it was final");
+            _rewardSeenPaid[ci] = true;
+            ghostCredit[who] += _commits[ci].bond * rewardBps / BPS;
         }
     }
 
@@ -634,6 +850,7 @@ contract ProtocolHandler is TestBase {
         token.approve(address(stakeManager), bond);
     }
 
+
     function _fundReserve(address op, uint256 amount) private {
         if (_expectOk(op, address(ledger), abi.encodeCall(IInferenceLedger.fundBondReserve, (amount)), "fundBondReserve")) {
             ghostReserve[op] += amount;
@@ -650,6 +867,7 @@ contract ProtocolHandler is TestBase {
             _fundReserve(op, need);
         }
         uint256 ci = _commits.length;
+        _salts[ci] = salt;
         IInferenceLedger.Inference[] memory items = new IInferenceLedger.Inference[](size);
         bytes32[] memory leaves = new bytes32[](size);
         for (uint256 i; i < size; ++i) {
@@ -709,12 +927,112 @@ contract ProtocolHandler is TestBase {
         return (false, 0);
     }
 
-    function _recordDispute(uint256 disputeId, uint256 ci, address who, uint256 bond) private {
-        if (disputeId != _disputes.length + 1 || disputeId != ledger.disputeCount()) _fail("dispute ids are not sequential");
-        _disputes.push(DisputeRec({id: disputeId, commitIndex: ci, challenger: who, bond: bond, openedAt: uint40(currentTime)}));
-        ghostTokensIn += bond;
-        if (ledger.getCommitment(_commits[ci].id).status != IInferenceLedger.CommitmentStatus.Disputed) {
-            _fail("challenged commitment is not disputed");
+    /// Posts `chSeed`'s commit for an accusation of inference `leaf` of commitment `ci`; returns its index, or the
+    /// largest uint when the commit failed.
+    function _commitAccusation(uint256 chSeed, uint256 ci, uint256 leaf, bytes32 claim) private returns (uint256 ai) {
+        address who = _challengers[chSeed % _challengers.length];
+        bytes32 salt = keccak256(abi.encode(chSeed, _accusationCommits.length));
+        bytes32 hash = ledger.computeChallengeCommit(who, _commits[ci].id, leaf, claim, salt);
+        _fundBond(who, deposit_);
+        uint256 before = ledger.disputeCount();
+        if (!_expectOk(who, address(ledger), abi.encodeCall(IInferenceLedger.commitChallenge, (hash)), "commitChallenge")) {
+            return type(uint256).max;
+        }
+        ghostTokensIn += deposit_;
+        uint256 id = ledger.disputeCount();
+        if (id != before + 1) _fail("commit ids are not sequential");
+        ai = _accusationCommits.length;
+        _accusationCommits.push(
+            AccusationCommit({
+                hash: hash,
+                id: id,
+                challenger: who,
+                commitIndex: ci,
+                leaf: leaf,
+                claim: claim,
+                salt: salt,
+                committedAt: uint40(currentTime)
+            })
+        );
+    }
+
+    /// Reveals commit `ai` with the honest proof, expecting exactly what the rules say.
+    function _reveal(uint256 ai) private {
+        AccusationCommit memory a = _accusationCommits[ai];
+        CommitRec memory c = _commits[a.commitIndex];
+        IInferenceLedger.CommitmentStatus s = ledger.getCommitment(c.id).status;
+        bool demand = a.claim == bytes32(0);
+        bool allowed = s != IInferenceLedger.CommitmentStatus.Settled && currentTime <= c.deadline
+            && currentTime <= a.committedAt + revealWindow
+            && (s != IInferenceLedger.CommitmentStatus.Slashed || a.id < ledger.getDisputeTally(c.id).rewardAccusation);
+        uint256 topUp = demand ? 0 : challengerBondOf[c.model] - deposit_;
+        _fundBond(a.challenger, topUp);
+        IInferenceLedger.Inference memory inf = _items[a.commitIndex][a.leaf];
+        bytes memory data = demand
+            ? abi.encodeCall(IInferenceLedger.demandData, (c.id, a.leaf, inf, _proof(a.commitIndex, a.leaf), a.salt))
+            : abi.encodeCall(IInferenceLedger.challenge, (c.id, a.leaf, inf, _proof(a.commitIndex, a.leaf), a.claim, a.salt));
+        if (!allowed) {
+            _expectRevert(a.challenger, address(ledger), data, "revealed outside the rules");
+            return;
+        }
+        if (!_expectOk(a.challenger, address(ledger), data, demand ? "demandData" : "challenge")) return;
+        ghostTokensIn += topUp;
+        if (demand) {
+            _demands.push(
+                DemandRec({
+                    id: a.id,
+                    commitIndex: a.commitIndex,
+                    leaf: a.leaf,
+                    demander: a.challenger,
+                    key: ledger.computeDemandKey(a.id, c.id, a.leaf, inf.inputHash),
+                    deadline: uint40(currentTime + answerWindow)
+                })
+            );
+        } else {
+            _disputes.push(
+                DisputeRec({
+                    id: a.id,
+                    commitIndex: a.commitIndex,
+                    challenger: a.challenger,
+                    bond: challengerBondOf[c.model],
+                    openedAt: uint40(currentTime)
+                })
+            );
+        }
+        IInferenceLedger.CommitmentStatus after_ = ledger.getCommitment(c.id).status;
+        if (after_ != (s == IInferenceLedger.CommitmentStatus.Slashed ? s : IInferenceLedger.CommitmentStatus.Disputed)) {
+            _fail("accused commitment is not disputed");
+        }
+    }
+
+    /// A commitment whose last accusation closed is pending again; with some open, still disputed.
+    function _checkOpenStatus(bytes32 id) private {
+        IInferenceLedger.CommitmentStatus s = ledger.getCommitment(id).status;
+        bool open = ledger.getDisputeTally(id).open != 0;
+        if (open != (s == IInferenceLedger.CommitmentStatus.Disputed)) _fail("disputed status does not match open accusations");
+    }
+
+    /// Books a proven fault of commitment `ci`: the first one slashes the whole bond.
+    function _bookFault(uint256 ci, IInferenceLedger.CommitmentStatus commitBefore) private {
+        CommitRec memory c = _commits[ci];
+        if (commitBefore != IInferenceLedger.CommitmentStatus.Slashed) {
+            ghostCredit[treasury] += c.bond - c.bond * rewardBps / BPS;
+            ghostSlashed[c.operator] += c.bond;
+        }
+        if (ledger.getCommitment(c.id).status != IInferenceLedger.CommitmentStatus.Slashed) _fail("a proven fault did not slash");
+    }
+
+    /// The accusation on commitment `ci` with the lowest id that proved the operator at fault (0 when none).
+    function _earliestProven(uint256 ci) private view returns (uint256 best, address who) {
+        for (uint256 i; i < _disputes.length; ++i) {
+            DisputeRec memory d = _disputes[i];
+            if (d.commitIndex != ci || ledger.getDispute(d.id).status != IInferenceLedger.DisputeStatus.OperatorFault) continue;
+            if (best == 0 || d.id < best) (best, who) = (d.id, d.challenger);
+        }
+        for (uint256 i; i < _demands.length; ++i) {
+            DemandRec memory d = _demands[i];
+            if (d.commitIndex != ci || ledger.getDataDemand(d.key).status != IInferenceLedger.DataDemandStatus.Withheld) continue;
+            if (best == 0 || d.id < best) (best, who) = (d.id, d.demander);
         }
     }
 
@@ -724,29 +1042,23 @@ contract ProtocolHandler is TestBase {
         CommitRec memory c = _commits[d.commitIndex];
         IInferenceLedger.DisputeStatus s = ledger.getDispute(d.id).status;
         IInferenceLedger.CommitmentStatus after_ = ledger.getCommitment(c.id).status;
+        uint256 burned = d.bond * burnBps / BPS;
         if (s == IInferenceLedger.DisputeStatus.OperatorFault) {
-            if (commitBefore != IInferenceLedger.CommitmentStatus.Slashed) {
-                uint256 reward = c.bond * rewardBps / BPS;
-                ghostCredit[d.challenger] += reward;
-                ghostCredit[treasury] += c.bond - reward;
-                ghostSlashed[c.operator] += c.bond;
-            }
-            if (after_ != IInferenceLedger.CommitmentStatus.Slashed) _fail("operator fault did not slash");
+            _bookFault(d.commitIndex, commitBefore);
             ghostCredit[d.challenger] += d.bond;
         } else if (s == IInferenceLedger.DisputeStatus.ChallengerFault) {
-            uint256 burned = d.bond * burnBps / BPS;
             ghostCredit[c.operator] += d.bond - burned;
             ghostCredit[treasury] += burned;
             if (after_ != commitBefore && after_ != IInferenceLedger.CommitmentStatus.Pending) _fail("status after challenger fault");
         } else if (s == IInferenceLedger.DisputeStatus.NoFault) {
-            ghostCredit[d.challenger] += d.bond;
+            // An unproven accusation costs its challenger the burned share too: delay is never free.
+            ghostCredit[d.challenger] += d.bond - burned;
+            ghostCredit[treasury] += burned;
             if (after_ != commitBefore && after_ != IInferenceLedger.CommitmentStatus.Pending) _fail("status after no fault");
         } else {
             _fail("dispute still open after closing");
         }
-        if (after_ == IInferenceLedger.CommitmentStatus.Disputed && ledger.getDisputeTally(c.id).open == 0) {
-            _fail("disputed commitment without open disputes");
-        }
+        if (after_ != IInferenceLedger.CommitmentStatus.Slashed) _checkOpenStatus(c.id);
     }
 
     function _hexSelector(bytes memory ret) private pure returns (string memory) {

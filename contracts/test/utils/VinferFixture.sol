@@ -172,8 +172,9 @@ abstract contract VinferFixture is TestBase {
         returns (bytes32 salt)
     {
         salt = keccak256(abi.encode(who, commitmentId, leaf, claim, "salt"));
+        bytes32 commitHash = ledger.computeChallengeCommit(who, commitmentId, leaf, claim, salt);
         vm.prank(who);
-        ledger.commitChallenge(ledger.computeChallengeCommit(who, commitmentId, leaf, claim, salt));
+        ledger.commitChallenge(commitHash);
     }
 
     /// @notice Commits and reveals `who`'s dispute of inference `leaf`, claiming `claim`.
