@@ -232,7 +232,9 @@ contract InferenceLedger is IInferenceLedger, ReentrancyGuardTransient {
         demand.status = DataDemandStatus.Answered;
         emit InputPublished(demandId, commitmentId, leafIndex, input);
         // The deposit is credited later ({collectDataDemand}): the answer stays cheap, a calldata-bound transaction.
-        _release(commitmentId, _commitments[commitmentId], leafIndex);
+        Commitment storage c = _commitments[commitmentId];
+        // The last open accusation on a slashed commitment may be this demand: its closing pays the reward.
+        _tryPayReward(commitmentId, c, _release(commitmentId, c, leafIndex));
     }
 
     /// @inheritdoc IInferenceLedger

@@ -54,9 +54,17 @@ contract ModelRegistry is IModelRegistry, Ownable2Step {
     function approveResolver(address resolver) external onlyOwner {
         if (_approvedResolvers[resolver]) revert RegistryResolverAlreadyApproved(resolver);
         if (resolver.code.length == 0) revert RegistryResolverRejected(resolver);
-        address bound = IDisputeResolver(resolver).ledger();
+        // A contract that is not a resolver is refused by name, not with the empty revert of a missing function.
+        address bound;
+        try IDisputeResolver(resolver).ledger() returns (address resolverLedger) {
+            bound = resolverLedger;
+        } catch {
+            revert RegistryResolverRejected(resolver);
+        }
         if (bound != ledger) revert RegistryResolverNotBound(resolver, bound);
-        if (IDisputeResolver(resolver).maxDisputeDuration() > maxDisputeDuration) {
+        try IDisputeResolver(resolver).maxDisputeDuration() returns (uint256 duration) {
+            if (duration > maxDisputeDuration) revert RegistryResolverRejected(resolver);
+        } catch {
             revert RegistryResolverRejected(resolver);
         }
         _approvedResolvers[resolver] = true;

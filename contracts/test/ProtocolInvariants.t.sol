@@ -8,8 +8,8 @@ import {VinferFixture} from "./utils/VinferFixture.sol";
 import {ProtocolHandler} from "./handlers/ProtocolHandler.sol";
 
 /// @notice Protocol-wide invariants over random sequences of deposits, withdrawals, commitments, challenge commits
-/// (revealed, refused or forfeited), disputes, data demands (answered, collected or withheld), votes, challenger
-/// rewards, settlements, claims and time, driven by {ProtocolHandler}.
+/// (revealed at once, later or never), disputes, data demands (answered, collected or withheld), forfeits, votes,
+/// challenger rewards, settlements, claims and time, driven by {ProtocolHandler}.
 /// @dev The runner needs the handler's artifact to call it, and Hardhat writes artifacts only for the files it
 /// compiles as roots: run this file with the whole suite (`pnpm hardhat test solidity`), or build first and
 /// then select it (`pnpm hardhat build && pnpm hardhat test solidity --no-compile contracts/test/ProtocolInvariants.t.sol`).
@@ -32,7 +32,7 @@ contract ProtocolInvariantTest is VinferFixture {
     }
 
     function targetSelectors() public view returns (FuzzSelector[] memory targets) {
-        bytes4[] memory selectors = new bytes4[](32);
+        bytes4[] memory selectors = new bytes4[](48);
         selectors[0] = ProtocolHandler.deposit.selector;
         selectors[1] = ProtocolHandler.depositFor.selector;
         selectors[2] = ProtocolHandler.requestWithdrawal.selector;
@@ -57,16 +57,33 @@ contract ProtocolInvariantTest is VinferFixture {
         selectors[21] = ProtocolHandler.warp.selector;
         selectors[22] = ProtocolHandler.warpToBoundary.selector;
         selectors[23] = ProtocolHandler.warpToBoundary.selector;
-        selectors[24] = ProtocolHandler.commitAccusation.selector;
-        selectors[25] = ProtocolHandler.commitAccusation.selector;
+        selectors[24] = ProtocolHandler.commitChallenge.selector;
+        selectors[25] = ProtocolHandler.commitChallenge.selector;
         selectors[26] = ProtocolHandler.reveal.selector;
         selectors[27] = ProtocolHandler.reveal.selector;
-        selectors[28] = ProtocolHandler.forfeit.selector;
-        selectors[29] = ProtocolHandler.answerDemand.selector;
-        selectors[30] = ProtocolHandler.expireDemand.selector;
-        selectors[31] = ProtocolHandler.payReward.selector;
-        // Repeated selectors are drawn more often: batches, challenges, votes and deadline hops drive the
-        // interesting paths (a slash needs a commit, a challenge and three votes inside one run).
+        selectors[28] = ProtocolHandler.demandData.selector;
+        selectors[29] = ProtocolHandler.demandData.selector;
+        selectors[30] = ProtocolHandler.publishInput.selector;
+        selectors[31] = ProtocolHandler.collectDataDemand.selector;
+        selectors[32] = ProtocolHandler.expireDataDemand.selector;
+        selectors[33] = ProtocolHandler.forfeitChallengeCommit.selector;
+        selectors[34] = ProtocolHandler.payChallengerReward.selector;
+        selectors[35] = ProtocolHandler.payChallengerReward.selector;
+        selectors[36] = ProtocolHandler.decide.selector;
+        selectors[37] = ProtocolHandler.decide.selector;
+        selectors[38] = ProtocolHandler.challenge.selector;
+        selectors[39] = ProtocolHandler.warpToBoundary.selector;
+        selectors[40] = ProtocolHandler.warp.selector;
+        selectors[41] = ProtocolHandler.expireDispute.selector;
+        selectors[42] = ProtocolHandler.expireDataDemand.selector;
+        selectors[43] = ProtocolHandler.publishInput.selector;
+        selectors[44] = ProtocolHandler.collectDataDemand.selector;
+        selectors[45] = ProtocolHandler.payChallengerReward.selector;
+        selectors[46] = ProtocolHandler.demandData.selector;
+        selectors[47] = ProtocolHandler.decide.selector;
+        // Repeated selectors are drawn more often: batches, challenges, votes, decisions and deadline hops drive
+        // the interesting paths (a paid reward needs a commit, an accusation, its proof and the window's end
+        // inside one run).
         targets = new FuzzSelector[](1);
         targets[0] = FuzzSelector({addr: address(handler), selectors: selectors});
     }
@@ -107,8 +124,8 @@ contract ProtocolInvariantTest is VinferFixture {
         }
     }
 
-    /// Settled and slashed commitments, closed disputes and ballots, revealed or forfeited commits, collected or
-    /// withheld demands never change again (the handler sweeps them after every action).
+    /// Settled and slashed commitments, closed disputes and ballots, revealed and forfeited commits, and collected
+    /// or withheld demands never change again; an answered demand only has its deposit collected.
     function invariant_terminalStatesStayTerminal() public view {
         uint256 n = handler.commitCount();
         for (uint256 i; i < n; ++i) {
@@ -126,6 +143,26 @@ contract ProtocolInvariantTest is VinferFixture {
             ICommitteeResolver.BallotStatus ballot = handler.ballotTerminal(i);
             if (ballot != ICommitteeResolver.BallotStatus.None) {
                 assertTrue(committee.getBallot(id).status == ballot, "closed ballot moved");
+            }
+        }
+        uint256 a = handler.accusationCount();
+        for (uint256 i; i < a; ++i) {
+            IInferenceLedger.ChallengeCommitStatus seen = handler.accusationTerminal(i);
+            if (seen == IInferenceLedger.ChallengeCommitStatus.None) continue;
+            assertTrue(
+                ledger.getChallengeCommit(handler.accusationAt(i).hash).status == seen, "revealed or forfeited commit moved"
+            );
+        }
+        uint256 d = handler.demandCount();
+        for (uint256 i; i < d; ++i) {
+            IInferenceLedger.DataDemandStatus seen = handler.demandSeen(i);
+            IInferenceLedger.DataDemandStatus now_ = ledger.getDataDemand(handler.demandAt(i).key).status;
+            if (seen == IInferenceLedger.DataDemandStatus.Answered) {
+                assertTrue(
+                    now_ == seen || now_ == IInferenceLedger.DataDemandStatus.Collected, "answered demand moved"
+                );
+            } else if (seen != IInferenceLedger.DataDemandStatus.None) {
+                assertTrue(now_ == seen, "collected or withheld demand moved");
             }
         }
         assertEq(handler.violations(), 0, handler.firstViolation());
@@ -148,11 +185,40 @@ contract ProtocolInvariantTest is VinferFixture {
         assertEq(handler.violations(), 0, handler.firstViolation());
     }
 
-    /// The escrow is exactly what is still owed to someone: bonds of open disputes, deposits of unrevealed commits
-    /// and of uncollected demands, and the rewards of slashed commitments not yet paid.
-    function invariant_escrowEqualsWhatIsOwed() public view {
-        assertEq(handler.accusationCommitCount(), ledger.disputeCount(), "every commit is tracked");
-        assertEq(stakeManager.escrowed(), handler.expectedEscrow(), "escrow != what is still owed");
+    /// The escrow is exactly the bonds of the disputes still open, the deposits of commits neither revealed nor
+    /// forfeited and of demands not yet collected or withheld, and the rewards slashed commitments still owe.
+    function invariant_escrowEqualsOpenBondsDepositsAndUnpaidRewards() public view {
+        assertEq(handler.accusationCount(), ledger.disputeCount(), "every challenge commit is tracked");
+        assertEq(stakeManager.escrowed(), handler.expectedEscrow(), "escrow != open bonds + deposits + unpaid rewards");
+    }
+
+    /// A slashed commitment's reward is claimed by, and paid at most once to, the challenger of its
+    /// earliest-committed accusation that proved the fault; a commitment that was not slashed owes none.
+    function invariant_rewardOnlyToTheEarliestProvenAccusation() public view {
+        uint256 n = handler.commitCount();
+        uint256 paid;
+        for (uint256 i; i < n; ++i) {
+            bytes32 id = handler.commitAt(i).id;
+            IInferenceLedger.DisputeTally memory tally = ledger.getDisputeTally(id);
+            (uint256 provenId, address provenBy) = handler.lowestProven(i);
+            if (ledger.getCommitment(id).status != IInferenceLedger.CommitmentStatus.Slashed) {
+                assertEq(provenId, 0, "a proven fault without a slash");
+                assertFalse(tally.rewardPaid, "a reward without a slash");
+                continue;
+            }
+            assertTrue(provenId != 0, "a slash without a proven fault");
+            assertEq(tally.rewardAccusation, provenId, "claimant is not the earliest-committed proven accusation");
+            assertEq(tally.rewardee, provenBy, "rewardee is not that accusation's challenger");
+            assertEq(tally.rewardPaid, handler.rewardSeenPaid(i), "the reward was paid unseen or unpaid");
+            if (tally.rewardPaid) {
+                ++paid;
+                assertEq(handler.rewardPaidTo(i), provenBy, "paid to another challenger");
+                assertEq(handler.rewardPaidFor(i), provenId, "paid for another accusation");
+                assertEq(tally.open, 0, "paid while an accusation is open");
+            }
+        }
+        assertEq(paid, handler.rewardsPaid(), "a reward paid more than once");
+        assertEq(handler.violations(), 0, handler.firstViolation());
     }
 
     /// Credits are exactly what the dispute outcomes owe, less what was claimed.

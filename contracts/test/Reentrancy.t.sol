@@ -13,14 +13,16 @@ import {ReentrantToken} from "./mocks/ReentrantToken.sol";
 import {ReentrancyAttacker} from "./mocks/ReentrancyAttacker.sol";
 
 /// @notice A separate system on a token whose transfers call back into the protocol: every re-entry from
-/// inside a transfer (claim, completeWithdrawal, deposit, depositFor, a challenge commit, settle,
-/// cancelWithdrawal) must fail, either on a reentrancy guard or because the state was already updated, and no
-/// token is paid twice. The outer challenge is a reveal, whose bond top-up is the transfer that calls back.
+/// inside a transfer (claim, completeWithdrawal, deposit, depositFor, a challenge commit, a challenge reveal,
+/// payChallengerReward, settle, cancelWithdrawal) must fail, either on a reentrancy guard or because the state was
+/// already updated, and no token is paid twice. The transfers that call back are the claim, the withdrawal, the
+/// deposit, the challenge deposit pulled by a commit and the bond top-up pulled by a reveal.
 contract ReentrancyTest is VinferFixture {
     enum Outer {
         Claim,
         CompleteWithdrawal,
         Deposit,
+        CommitChallenge,
         Challenge
     }
 
@@ -29,10 +31,19 @@ contract ReentrancyTest is VinferFixture {
         CompleteWithdrawal,
         Deposit,
         DepositFor,
+        CommitChallenge,
         Challenge,
+        PayReward,
         Settle,
         CancelWithdrawal
     }
+
+    uint8 private constant OUTERS = 5;
+    uint8 private constant REENTRIES = 9;
+    bytes32 private constant SLASHED_SALT = keccak256("slashed salt");
+    bytes32 private constant OPEN_SALT = keccak256("open salt"); // the outer reveal, of leaf 0 of `openId`
+    bytes32 private constant REENTRY_SALT = keccak256("re-entry salt"); // the re-entrant reveal, of leaf 2
+    bytes32 private constant FRESH_SALT = keccak256("fresh salt"); // the outer commit, of leaf 1
 
     uint256 private constant ATTACKER_STAKE = 20 ether;
     uint256 private constant ATTACKER_WITHDRAWAL = 5 ether;
@@ -50,8 +61,7 @@ contract ReentrancyTest is VinferFixture {
     bytes32 private settledId;
     bytes32 private openId;
     uint256 private attackerCredit;
-    bytes32 private constant OPEN_SALT = keccak256("open salt");
-    uint256 private openDisputeId; // the attacker's commit on `openId`, revealed by the outer challenge
+    uint256 private openDisputeId; // the attacker's commit of leaf 0 of `openId`, revealed by the outer challenge
 
     function setUp() public override {
         super.setUp();
@@ -79,17 +89,18 @@ contract ReentrancyTest is VinferFixture {
         settledId = lg.commitBatch(sys.modelA, settledItems);
         vm.stopPrank();
 
-        // The attacker wins a dispute on one of them: it holds credits.
-        attacker.act(address(lg), _commitCall(slashedId, 1, keccak256("slashed salt")));
-        attacker.act(address(lg), _challengeCall(slashedId, slashedItems, 1, keccak256("slashed salt")));
+        // The attacker commits to, reveals and wins a dispute on one of them: it holds credits.
+        attacker.act(address(lg), _commitCall(slashedId, 1, SLASHED_SALT));
+        attacker.act(address(lg), _challengeCall(slashedId, slashedItems, 1, SLASHED_SALT));
         for (uint256 i; i < THRESHOLD; ++i) {
             vm.prank(arbiters[i]);
             sys.committee.vote(1, true);
         }
         require(lg.getCommitment(slashedId).status == IInferenceLedger.CommitmentStatus.Slashed, "setup: not slashed");
 
-        // Past the unbonding delay: the attacker's withdrawal is ready, its reward is final, the other batch
-        // settles, a fresh one opens and the attacker commits to a challenge of it.
+        // Past the unbonding delay: the attacker's withdrawal is ready, its reward is final and paid, the other
+        // batch settles, a fresh one opens and the attacker commits to two challenges of it (one the outer reveal,
+        // one the re-entrant reveal).
         vm.warp(T0 + UNBONDING_DELAY);
         lg.payChallengerReward(slashedId);
         lg.settle(settledId);
@@ -98,8 +109,10 @@ contract ReentrancyTest is VinferFixture {
         openId = lg.commitBatch(sys.modelA, openItems);
         attacker.act(address(lg), _commitCall(openId, 0, OPEN_SALT));
         openDisputeId = lg.disputeCount();
+        attacker.act(address(lg), _commitCall(openId, 2, REENTRY_SALT));
         attackerCredit = sm.creditOf(address(attacker));
         require(attackerCredit == CHALLENGER_BOND_A + uint256(BOND_A) * 4 * REWARD_BPS / BPS, "setup: credit");
+        require(sm.escrowed() == 2 * DEPOSIT, "setup: two deposits in escrow");
         _checkConservation();
     }
 
@@ -111,11 +124,13 @@ contract ReentrancyTest is VinferFixture {
         return keccak256(abi.encode(id, leaf));
     }
 
+    /// The attacker's commit to a challenge of inference `leaf` of `id`.
     function _commitCall(bytes32 id, uint256 leaf, bytes32 salt) private view returns (bytes memory) {
         bytes32 commitHash = sys.ledger.computeChallengeCommit(address(attacker), id, leaf, _claimOf(id, leaf), salt);
         return abi.encodeCall(IInferenceLedger.commitChallenge, (commitHash));
     }
 
+    /// The attacker's reveal of that commit.
     function _challengeCall(bytes32 id, IInferenceLedger.Inference[] storage items, uint256 leaf, bytes32 salt)
         private
         pure
@@ -151,27 +166,46 @@ contract ReentrancyTest is VinferFixture {
         if (r == Reentry.CompleteWithdrawal) return (address(sm), abi.encodeCall(IStakeManager.completeWithdrawal, ()));
         if (r == Reentry.Deposit) return (address(sm), abi.encodeCall(IStakeManager.deposit, (1 ether)));
         if (r == Reentry.DepositFor) return (address(sm), abi.encodeCall(IStakeManager.depositFor, (honest, 1 ether)));
-        if (r == Reentry.Challenge) return (address(sys.ledger), _commitCall(openId, 2, keccak256("re-entry")));
+        if (r == Reentry.CommitChallenge) return (address(sys.ledger), _commitCall(openId, 2, keccak256("another salt")));
+        if (r == Reentry.Challenge) return (address(sys.ledger), _challengeCall(openId, openItems, 2, REENTRY_SALT));
+        if (r == Reentry.PayReward) {
+            return (address(sys.ledger), abi.encodeCall(IInferenceLedger.payChallengerReward, (slashedId)));
+        }
         if (r == Reentry.Settle) {
             // The commitment the outer call is about, or one already settled.
-            bytes32 id = outer == Outer.Challenge ? openId : outer == Outer.Claim ? slashedId : settledId;
+            bytes32 id = _aboutOpen(outer) ? openId : outer == Outer.Claim ? slashedId : settledId;
             return (address(sys.ledger), abi.encodeCall(IInferenceLedger.settle, (id)));
         }
         return (address(sm), abi.encodeCall(IStakeManager.cancelWithdrawal, ()));
+    }
+
+    /// Whether the outer call is one of the ledger's (which holds the ledger's guard while the tokens move).
+    function _aboutOpen(Outer outer) private pure returns (bool) {
+        return outer == Outer.CommitChallenge || outer == Outer.Challenge;
     }
 
     /// The only acceptable failure of each re-entry.
     function _expectedError(Reentry r, Outer outer) private view returns (bytes memory) {
         if (r == Reentry.Settle) {
             if (outer == Outer.Challenge) {
-                // The outer challenge marked the commitment disputed before it pulled the bond.
+                // The outer reveal marked the commitment disputed before it pulled the bond top-up.
                 return abi.encodeWithSelector(IInferenceLedger.LedgerDisputesOpen.selector, openId, uint24(1));
+            }
+            if (outer == Outer.CommitChallenge) {
+                // A commit names no commitment: the open one is simply not due.
+                return abi.encodeWithSelector(
+                    IInferenceLedger.LedgerChallengeWindowOpen.selector, openId, sys.ledger.getCommitment(openId).challengeDeadline
+                );
             }
             return abi.encodeWithSelector(
                 IInferenceLedger.LedgerCommitmentStatusInvalid.selector,
                 outer == Outer.Claim ? slashedId : settledId,
                 outer == Outer.Claim ? IInferenceLedger.CommitmentStatus.Slashed : IInferenceLedger.CommitmentStatus.Settled
             );
+        }
+        if (r == Reentry.PayReward && !_aboutOpen(outer)) {
+            // Outside the ledger's guard the reward is simply paid already.
+            return abi.encodeWithSelector(IInferenceLedger.LedgerNoReward.selector, slashedId);
         }
         if (r == Reentry.CancelWithdrawal) {
             // Only tried inside completeWithdrawal: the withdrawal was deleted before the tokens left.
@@ -185,12 +219,13 @@ contract ReentrancyTest is VinferFixture {
         if (outer == Outer.Claim) return (address(sm), abi.encodeCall(IStakeManager.claim, ()));
         if (outer == Outer.CompleteWithdrawal) return (address(sm), abi.encodeCall(IStakeManager.completeWithdrawal, ()));
         if (outer == Outer.Deposit) return (address(sm), abi.encodeCall(IStakeManager.deposit, (OUTER_DEPOSIT)));
+        if (outer == Outer.CommitChallenge) return (address(sys.ledger), _commitCall(openId, 1, FRESH_SALT));
         return (address(sys.ledger), _challengeCall(openId, openItems, 0, OPEN_SALT));
     }
 
     function testFuzz_reentryDuringTransferFails(uint8 outerSeed, uint8 reentrySeed, bool hookAfterMove) public {
-        Outer outer = Outer(outerSeed % 4);
-        Reentry r = Reentry(reentrySeed % 7);
+        Outer outer = Outer(outerSeed % OUTERS);
+        Reentry r = Reentry(reentrySeed % REENTRIES);
         // Cancelling is a legitimate, payment-free call while the attacker still has a withdrawal pending;
         // it is a re-entry worth trying only inside the withdrawal itself.
         if (r == Reentry.CancelWithdrawal && outer != Outer.CompleteWithdrawal) r = Reentry.DepositFor;
@@ -199,8 +234,8 @@ contract ReentrancyTest is VinferFixture {
 
     /// Every pair, both hook orders, deterministically.
     function test_everyReentryFails() public {
-        for (uint8 o; o < 4; ++o) {
-            for (uint8 r; r < 7; ++r) {
+        for (uint8 o; o < OUTERS; ++o) {
+            for (uint8 r; r < REENTRIES; ++r) {
                 if (Reentry(r) == Reentry.CancelWithdrawal && Outer(o) != Outer.CompleteWithdrawal) continue;
                 for (uint256 h; h < 2; ++h) {
                     uint256 snapshot = _snapshot();
@@ -217,6 +252,8 @@ contract ReentrancyTest is VinferFixture {
         uint256 walletBefore = evil.balanceOf(address(attacker));
         uint256 vaultBefore = evil.balanceOf(address(sm));
         uint256 honestFreeBefore = sm.stakeOf(honest).free;
+        uint256 disputesBefore = sys.ledger.disputeCount();
+        uint256 escrowBefore = sm.escrowed();
 
         (address reTarget, bytes memory reData) = _reentryCall(r, outer);
         attacker.arm(reTarget, reData);
@@ -229,9 +266,8 @@ contract ReentrancyTest is VinferFixture {
         assertFalse(attacker.reentrySucceeded(), "a re-entry succeeded");
         assertEq(attacker.reentryResult(), _expectedError(r, outer), "re-entry failed for another reason");
 
-        // The outer call did exactly its own job, once. A reveal pulls only the bond's top-up: the deposit was
-        // escrowed by the commit in setUp.
-        uint256 cb = CHALLENGER_BOND_A - DEPOSIT;
+        // The outer call did exactly its own job, once.
+        uint256 paid = _outerPayment(outer); // what the outer call pulls from the attacker into escrow
         uint256 walletAfter = evil.balanceOf(address(attacker));
         if (outer == Outer.Claim) {
             assertEq(walletAfter, walletBefore + attackerCredit, "claim paid once");
@@ -247,21 +283,36 @@ contract ReentrancyTest is VinferFixture {
                 ATTACKER_STAKE - ATTACKER_WITHDRAWAL + OUTER_DEPOSIT,
                 "deposit credited once"
             );
+        } else if (outer == Outer.CommitChallenge) {
+            assertEq(walletAfter + DEPOSIT, walletBefore, "deposit pulled once");
+            assertEq(sm.escrowed(), escrowBefore + DEPOSIT, "one more deposit in escrow");
+            assertEq(sys.ledger.disputeCount(), disputesBefore + 1, "one commit made");
+            bytes32 fresh =
+                sys.ledger.computeChallengeCommit(address(attacker), openId, 1, _claimOf(openId, 1), FRESH_SALT);
+            assertEq(sys.ledger.getChallengeCommit(fresh).id, disputesBefore + 1, "the commit's id");
         } else {
-            assertEq(walletAfter + cb, walletBefore, "top-up pulled once");
-            assertEq(sm.escrowed(), CHALLENGER_BOND_A, "one bond in escrow");
+            assertEq(walletAfter + (CHALLENGER_BOND_A - DEPOSIT), walletBefore, "top-up pulled once");
+            assertEq(sm.escrowed(), escrowBefore + CHALLENGER_BOND_A - DEPOSIT, "the deposit topped up to the bond");
+            assertEq(sys.ledger.disputeCount(), disputesBefore, "a reveal makes no new id");
             assertTrue(
                 sys.ledger.getDispute(openDisputeId).status == IInferenceLedger.DisputeStatus.Open, "one dispute opened"
             );
+            assertEq(sys.ledger.getDisputeTally(openId).open, 1, "only the outer reveal counts");
         }
-        assertEq(_attackerWealth() + (outer == Outer.Challenge ? cb : 0), wealthBefore, "attacker gained value");
+        assertEq(_attackerWealth() + paid, wealthBefore, "attacker gained value");
         assertEq(sm.stakeOf(honest).free, honestFreeBefore, "the honest operator's stake is untouched");
         int256 vaultDelta = int256(evil.balanceOf(address(sm))) - int256(vaultBefore);
         int256 expectedDelta = outer == Outer.Claim
             ? -int256(attackerCredit)
-            : outer == Outer.CompleteWithdrawal ? -int256(ATTACKER_WITHDRAWAL) : int256(outer == Outer.Deposit ? OUTER_DEPOSIT : cb);
+            : outer == Outer.CompleteWithdrawal ? -int256(ATTACKER_WITHDRAWAL) : int256(outer == Outer.Deposit ? OUTER_DEPOSIT : paid);
         assertTrue(vaultDelta == expectedDelta, "vault moved by more than the outer call");
         _checkConservation();
+    }
+
+    function _outerPayment(Outer outer) private pure returns (uint256) {
+        if (outer == Outer.CommitChallenge) return DEPOSIT;
+        if (outer == Outer.Challenge) return CHALLENGER_BOND_A - DEPOSIT;
+        return 0;
     }
 
     function _snapshot() private returns (uint256) {

@@ -233,6 +233,55 @@ contract StakeManagerTest is VinferFixture {
         assertEq(_free(alice), amount, "untouched");
     }
 
+    /// A slash takes the whole amount from locked stake: the challenger reward waits in escrow for the ledger to
+    /// credit it, the rest is credited to the treasury at once; the vault's books still add up.
+    function testFuzz_slashEscrowsTheRewardAndCreditsTheRest(uint256 amount, uint256 slashed, uint256 reward) public {
+        amount = _bound(amount, 1, MAX_AMOUNT);
+        slashed = _bound(slashed, 0, amount);
+        reward = _bound(reward, 0, slashed);
+        _deposit(alice, amount);
+        vm.prank(address(ledger));
+        stakeManager.lock(alice, amount);
+        vm.prank(address(ledger));
+        stakeManager.slash(alice, slashed, reward);
+        assertEq(_locked(alice), amount - slashed, "locked less the slash");
+        assertEq(_free(alice), 0, "free untouched");
+        assertEq(stakeManager.escrowed(), reward, "reward escrowed");
+        assertEq(stakeManager.creditOf(treasury), slashed - reward, "treasury credited the rest");
+        assertEq(
+            token.balanceOf(address(stakeManager)),
+            _locked(alice) + stakeManager.escrowed() + stakeManager.creditOf(treasury),
+            "books add up"
+        );
+
+        // The escrowed reward is released once, to whoever the ledger names.
+        vm.prank(address(ledger));
+        stakeManager.releaseBond(bob, reward);
+        assertEq(stakeManager.creditOf(bob), reward, "reward credited");
+        assertEq(stakeManager.escrowed(), 0, "escrow empty");
+        if (reward > 0) {
+            vm.prank(address(ledger));
+            vm.expectRevert(abi.encodeWithSelector(IStakeManager.StakeInsufficientEscrow.selector, 0, reward));
+            stakeManager.releaseBond(bob, reward);
+        }
+    }
+
+    /// A slash beyond the locked stake reverts and moves nothing.
+    function testFuzz_slashBeyondLockedReverts(uint256 amount, uint256 extra) public {
+        amount = _bound(amount, 1, MAX_AMOUNT);
+        extra = _bound(extra, 1, MAX_AMOUNT);
+        _deposit(alice, amount);
+        vm.prank(address(ledger));
+        stakeManager.lock(alice, amount);
+        vm.prank(address(ledger));
+        vm.expectRevert(
+            abi.encodeWithSelector(IStakeManager.StakeInsufficientLocked.selector, alice, amount, amount + extra)
+        );
+        stakeManager.slash(alice, amount + extra, 0);
+        assertEq(_locked(alice), amount, "locked untouched");
+        assertEq(stakeManager.escrowed(), 0, "nothing escrowed");
+    }
+
     function test_claimWithoutCreditReverts() public {
         vm.prank(alice);
         vm.expectRevert(abi.encodeWithSelector(IStakeManager.StakeNothingToClaim.selector, alice));

@@ -137,6 +137,37 @@ describe("InferenceLedger: data availability", () => {
     expect(DATA_ANSWER_WINDOW > CHALLENGE_WINDOW).to.equal(true);
   });
 
+  it("pays the escrowed reward when an answer closes the last open accusation on a slashed commitment", async () => {
+    const { ledger, stakeManager, operator, stranger, challenger } = system;
+    const d = await demanded();
+    // A second demander asks for leaf 0 a little later; the operator withholds that one and answers leaf 1.
+    await networkHelpers.time.increase(10);
+    const other = await accuseAs(system, challenger, { commitmentId: d.commitmentId, leafIndex: 0, inference: d.inferences[0], proof: d.proof(0) });
+    const otherKey = await ledger.read.computeDemandKey([other, d.commitmentId, 0n, d.inferences[0].inputHash]);
+    const books = await ledgerOf(system, { demander: stranger.account.address, second: challenger.account.address });
+    await networkHelpers.time.setNextBlockTimestamp(BigInt((await ledger.read.getDataDemand([d.key])).deadline) + 1n);
+    await viem.assertions.emit(
+      ledger.write.expireDataDemand([d.demandId, d.commitmentId, BigInt(LEAF), d.inputHash]),
+      ledger,
+      "CommitmentSlashed",
+    );
+    // Slashed, but the reward waits: the other demand is still open.
+    expect((await stakeManager.read.escrowed()) > CHALLENGE_DEPOSIT).to.equal(true);
+    const otherDeadline = (await ledger.read.getDataDemand([otherKey])).deadline;
+    expect(Number(otherDeadline) > (await networkHelpers.time.latest())).to.equal(true);
+    const reward = (3n * BOND_PER_INFERENCE * BigInt(await ledger.read.challengerRewardBps())) / BPS;
+    await viem.assertions.emitWithArgs(
+      ledger.write.publishInput([other, d.commitmentId, 0n, bytesOf(d.batch[0].input)], { account: operator.account }),
+      ledger,
+      "ChallengerRewarded",
+      [d.commitmentId, d.demandId, stranger.account.address, reward],
+    );
+    await viem.assertions.revertWithCustomErrorWithArgs(ledger.write.payChallengerReward([d.commitmentId]), ledger, "LedgerNoReward", [d.commitmentId]);
+    // Only the answered demand's deposit stays escrowed, until it is collected.
+    expect(await stakeManager.read.escrowed()).to.equal(CHALLENGE_DEPOSIT);
+    expect(await books.delta()).to.deep.equal({ demander: CHALLENGE_DEPOSIT + reward, second: 0n });
+  });
+
   it("reports unknown demands, and refuses to collect a deposit before the input is published", async () => {
     const { ledger } = system;
     const d = await demanded();

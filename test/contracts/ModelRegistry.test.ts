@@ -181,6 +181,10 @@ describe("ModelRegistry", () => {
     await viem.assertions.revertWithCustomErrorWithArgs(registry.write.approveResolver([stranger.account.address]), registry, "RegistryResolverRejected", [
       stranger.account.address,
     ]);
+    // A contract that is no resolver at all (here the stake token) is refused by name too.
+    await viem.assertions.revertWithCustomErrorWithArgs(registry.write.approveResolver([system.token.address]), registry, "RegistryResolverRejected", [
+      system.token.address,
+    ]);
   });
 
   it("refuses to approve a resolver whose disputes can outlast the protocol bound", async () => {
