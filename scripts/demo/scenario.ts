@@ -53,12 +53,13 @@ type Served = { requestId: Hex; input: Int8Array; output: Int8Array; label: numb
 /** What an operator publishes for each commitment: inputs and outputs in leaf order. */
 type Published = { inputs: Int8Array[]; outputs: Int8Array[] };
 
-export async function runScenario(log: Log): Promise<void> {
+/** Runs the story on the dev chain at `url` (default: the `devchain` network's URL from VINFER_RPC_URL). */
+export async function runScenario(log: Log, url?: string): Promise<void> {
   let symbol = "";
   const amount = (x: bigint) => `${formatEther(x)} ${symbol}`;
 
   // ── chain and deployment ────────────────────────────────────────────────────────────────────────────
-  const { viem, ignition, provider } = await network.create({ network: "devchain" });
+  const { viem, ignition, provider } = await network.create({ network: "devchain", override: url === undefined ? undefined : { url } });
   const publicClient = await viem.getPublicClient();
   const [deployer, honestOp, cheaterOp, challenger] = await viem.getWalletClients();
   const mined = (label: string, hash: Hex): Promise<TransactionReceipt> => confirmed(publicClient, hash, label);

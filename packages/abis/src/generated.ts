@@ -5118,3 +5118,30 @@ export const stakeManagerAbi = [
     "type": "function"
   }
 ] as const;
+
+/** `IBisectionResolver.GameStatus`: member names by on-chain value. */
+export const GameStatus = ["None","AwaitingMidState","AwaitingResponse","AwaitingStepProof","OperatorWon","ChallengerWon"] as const;
+
+/** `IBisectionResolver.Party`: member names by on-chain value. */
+export const Party = ["None","Operator","Challenger"] as const;
+
+/** `ICommitteeResolver.BallotStatus`: member names by on-chain value. */
+export const BallotStatus = ["None","Voting","Decided","NoQuorum"] as const;
+
+/** `IDisputeResolver.Outcome`: member names by on-chain value. */
+export const Outcome = ["None","OperatorFault","ChallengerFault","NoFault"] as const;
+
+/** `IInferenceLedger.CommitmentStatus`: member names by on-chain value. */
+export const CommitmentStatus = ["None","Pending","Disputed","Settled","Slashed"] as const;
+
+/** `IInferenceLedger.InferenceStatus`: member names by on-chain value. */
+export const InferenceStatus = ["None","Pending","Disputed","Settled","Fraudulent","Voided"] as const;
+
+/** `IInferenceLedger.DisputeStatus`: member names by on-chain value. */
+export const DisputeStatus = ["None","Open","OperatorFault","ChallengerFault","NoFault"] as const;
+
+/** `IInferenceLedger.ChallengeCommitStatus`: member names by on-chain value. */
+export const ChallengeCommitStatus = ["None","Committed","Revealed","Forfeited"] as const;
+
+/** `IInferenceLedger.DataDemandStatus`: member names by on-chain value. */
+export const DataDemandStatus = ["None","Open","Answered","Collected","Withheld"] as const;

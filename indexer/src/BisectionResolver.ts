@@ -1,0 +1,94 @@
+// The bisection game: every move of every game, in order, with the interval it leaves, its deadline and the
+// gas its transaction used; the dispute row keeps the current interval and, at the end, the step the chain
+// re-executed.
+import { ponder } from "ponder:registry";
+import type { Context } from "ponder:registry";
+import { bisectionMove, dispute } from "ponder:schema";
+import { GameStatus, Outcome, Party } from "@vinfer/abis";
+import type { Hex } from "viem";
+import { enumName } from "./lib/records.ts";
+
+type MoveFields = Omit<typeof bisectionMove.$inferInsert, "disputeId" | "seq" | "sender" | "gasUsed" | "block" | "timestamp" | "tx">;
+type Logged = {
+  block: { number: bigint; timestamp: bigint };
+  transaction: { hash: Hex; from: Hex };
+  transactionReceipt?: { gasUsed: bigint };
+};
+
+/** Appends a move to dispute `disputeId`'s game and applies `change` to the dispute. */
+async function move(
+  context: Context,
+  event: Logged,
+  disputeId: bigint,
+  fields: MoveFields,
+  change: Partial<typeof dispute.$inferInsert> = {},
+) {
+  const d = await context.db.update(dispute, { id: disputeId }).set((row) => ({ ...change, moveCount: row.moveCount + 1 }));
+  await context.db.insert(bisectionMove).values({
+    disputeId,
+    seq: d.moveCount - 1,
+    ...fields,
+    sender: event.transaction.from.toLowerCase() as Hex,
+    gasUsed: event.transactionReceipt?.gasUsed ?? 0n,
+    block: event.block.number,
+    timestamp: event.block.timestamp,
+    tx: event.transaction.hash,
+  });
+}
+
+ponder.on("BisectionResolver:GameStarted", async ({ event, context }) => {
+  const { disputeId, traceLength, finalState, deadline } = event.args;
+  const hi = Number(traceLength);
+  await move(
+    context,
+    event,
+    disputeId,
+    { kind: "STARTED", lo: 0, hi, state: finalState, deadline: BigInt(deadline) },
+    { traceLength: hi, lo: 0, hi, moveDeadline: BigInt(deadline) },
+  );
+});
+
+ponder.on("BisectionResolver:MidStatePosted", async ({ event, context }) => {
+  const { disputeId, mid, state, deadline } = event.args;
+  const d = await context.db.find(dispute, { id: disputeId });
+  await move(
+    context,
+    event,
+    disputeId,
+    { kind: "MID_STATE", step: Number(mid), state, lo: d?.lo ?? null, hi: d?.hi ?? null, deadline: BigInt(deadline) },
+    { moveDeadline: BigInt(deadline) },
+  );
+});
+
+ponder.on("BisectionResolver:MidStateAnswered", async ({ event, context }) => {
+  const { disputeId, mid, agreed, lo, hi, deadline } = event.args;
+  await move(
+    context,
+    event,
+    disputeId,
+    { kind: "ANSWER", step: Number(mid), agreed, lo: Number(lo), hi: Number(hi), deadline: BigInt(deadline) },
+    { lo: Number(lo), hi: Number(hi), moveDeadline: BigInt(deadline) },
+  );
+});
+
+ponder.on("BisectionResolver:StepProven", async ({ event, context }) => {
+  const { disputeId, step, computedState, claimedState, output } = event.args;
+  await move(
+    context,
+    event,
+    disputeId,
+    { kind: "STEP", step: Number(step), computedState, claimedState, output: Number(output) },
+    { provenStep: Number(step), computedState, claimedState, stepOutput: Number(output) },
+  );
+});
+
+ponder.on("BisectionResolver:MoveTimedOut", async ({ event, context }) => {
+  const { disputeId, party, deadline } = event.args;
+  const name = enumName(Party, party);
+  await move(context, event, disputeId, { kind: "TIMEOUT", party: name, deadline: BigInt(deadline) }, { timedOutParty: name });
+});
+
+ponder.on("BisectionResolver:GameEnded", async ({ event, context }) => {
+  const { disputeId, status, outcome } = event.args;
+  await move(context, event, disputeId, { kind: "ENDED", outcome: enumName(Outcome, outcome) }, { gameStatus: enumName(GameStatus, status) });
+});

@@ -1,0 +1,302 @@
+// The indexer against a real chain: the demo's story (batches, a cheater caught by bisection, settlement,
+// claims) plus single commitments, a 2,048-leaf batch and its settlement, a duplicate request id, a committee
+// dispute the operator wins, a bisection dispute the challenger abandons (a timeout the operator wins), and a
+// withdrawal. Then a fresh indexer must agree with the contracts' own views on every leaf, commitment and
+// operator, and serve receipts that verify on chain.
+import { expect } from "chai";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { CommitmentStatus, InferenceStatus } from "@vinfer/abis";
+import { inferenceLeaf, merkleProof, parseModel, profileHash, verifyMerkleProof, vectorHash, infer } from "@vinfer/runtime";
+import type { Hex } from "@vinfer/runtime";
+import { accuse, confirmed, honestPlayer, playGame } from "@vinfer/sdk";
+import { getAddress, keccak256, maxUint256, parseEther, stringToBytes } from "viem";
+import { runScenario } from "../../scripts/demo/scenario.ts";
+import { mnistInputs } from "../bisection/fixtures.ts";
+import { getJson, graphql, protocolAt, root, startChain, startIndexer, waitForBlock } from "./harness.ts";
+import type { Indexer } from "./harness.ts";
+
+const MAX_BATCH = 2048;
+const upper = (name: string) => name.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toUpperCase();
+const requestIdOf = (label: string) => keccak256(stringToBytes(`indexer-test/${label}`));
+
+type Receipt = {
+  modelId: Hex;
+  operator: Hex;
+  commitmentId: Hex;
+  leafIndex: number;
+  count: number;
+  inference: { requestId: Hex; inputHash: Hex; outputHash: Hex };
+  leaf: Hex;
+  proof: Hex[];
+  root: Hex;
+  status: string;
+  challengeDeadline: string;
+};
+
+describe("Indexer: a whole scenario, compared with the contracts", function () {
+  this.timeout(600_000);
+  let started: Awaited<ReturnType<typeof startChain>>;
+  let indexer: Indexer | undefined;
+  const commitmentIds: Hex[] = [];
+
+  before(async () => {
+    started = await startChain();
+    const { connection, chain } = started;
+    await runScenario(() => {}, chain.url);
+    const { viem, networkHelpers } = connection;
+    const publicClient = await viem.getPublicClient();
+    const wallets = await viem.getWalletClients();
+    const [deployer, honestOp, , challenger, bulkOp, arbiterA, arbiterB] = wallets;
+    const { token, registry, stakeManager, ledger, bisectionResolver, committeeResolver } = await protocolAt(connection);
+    const mined = (label: string, hash: Hex) => confirmed(publicClient, hash, label);
+
+    const model = parseModel(readFileSync(join(root, "models/mnist-mlp.json"), "utf8"));
+    const [mnist] = await registry.getEvents.ModelRegistered({}, { fromBlock: 0n });
+    const mnistId = mnist.args.modelId!;
+    // A committee model with the same weights, registered by another owner: its own id, its own terms.
+    const committeeSpec = {
+      weightsRoot: model.weightsRoot,
+      profileHash,
+      traceLength: model.traceLength,
+      resolver: committeeResolver.address,
+      challengeWindow: 60,
+      bondPerInference: parseEther("1"),
+      challengerBond: parseEther("2"),
+      uri: "models/mnist-mlp.json",
+    };
+    await mined("registerModel", await registry.write.registerModel([committeeSpec], { account: honestOp.account }));
+    const committeeId = await registry.read.computeModelId([honestOp.account.address, committeeSpec]);
+
+    // A bulk operator with stake for a maximum batch.
+    await mined("mint", await token.write.mint([bulkOp.account.address, parseEther("5000")]));
+    await mined("approve", await token.write.approve([stakeManager.address, maxUint256], { account: bulkOp.account }));
+    await mined("deposit", await stakeManager.write.deposit([parseEther("5000")], { account: bulkOp.account }));
+    await mined("fund", await ledger.write.fundBondReserve([parseEther("2100")], { account: bulkOp.account }));
+    await mined("dataUri", await ledger.write.setDataURI(["http://127.0.0.1:1/v1/data"], { account: bulkOp.account }));
+    const inputs = mnistInputs().slice(0, 8);
+    const honest = (i: number, label: string) => {
+      const input = inputs[i % inputs.length];
+      return { requestId: requestIdOf(label), inputHash: vectorHash(input), outputHash: vectorHash(infer(model, input)), input };
+    };
+    const big = Array.from({ length: MAX_BATCH }, (_, i) => honest(i, `bulk/${i}`));
+    await mined("commitBatch 2048", await ledger.write.commitBatch([mnistId, big.map(({ input: _, ...leaf }) => leaf)], { account: bulkOp.account }));
+
+    // Singles by the honest operator; the second reuses the first's request id with another output.
+    const single = honest(1, "single");
+    await mined("commit", await ledger.write.commit([mnistId, single.requestId, single.inputHash, single.outputHash], { account: honestOp.account }));
+    await mined(
+      "commit duplicate",
+      await ledger.write.commit([mnistId, single.requestId, single.inputHash, keccak256(stringToBytes("another output"))], { account: honestOp.account }),
+    );
+    // One on the committee model, one on the bisection model the challenger will abandon.
+    const onCommittee = honest(2, "committee");
+    const committeeTx = await mined(
+      "commit committee",
+      await ledger.write.commit([committeeId, onCommittee.requestId, onCommittee.inputHash, onCommittee.outputHash], { account: honestOp.account }),
+    );
+    const abandoned = honest(3, "abandoned");
+    const abandonedTx = await mined(
+      "commit abandoned",
+      await ledger.write.commit([mnistId, abandoned.requestId, abandoned.inputHash, abandoned.outputHash], { account: honestOp.account }),
+    );
+    const idOf = async (receipt: { blockNumber: bigint }) =>
+      (await ledger.getEvents.InferenceCommitted({}, { fromBlock: receipt.blockNumber, toBlock: receipt.blockNumber }))[0].args.commitmentId!;
+    const committeeCommitment = await idOf(committeeTx);
+    const abandonedCommitment = await idOf(abandonedTx);
+
+    // The challenger wrongly accuses both; the committee sides with the operator, and the challenger walks away
+    // from the bisection game after the operator's first move.
+    await mined("approve", await token.write.approve([stakeManager.address, maxUint256], { account: challenger.account }));
+    const wrong = keccak256(stringToBytes("a wrong claim"));
+    const ballot = await accuse(publicClient, challenger, {
+      ledger: ledger.address,
+      commitmentId: committeeCommitment,
+      leafIndex: 0n,
+      inference: onCommittee,
+      proof: [],
+      claimedOutputHash: wrong,
+    });
+    await mined("vote A", await committeeResolver.write.vote([ballot.id, false], { account: arbiterA.account }));
+    await mined("vote B", await committeeResolver.write.vote([ballot.id, false], { account: arbiterB.account }));
+    const game = await accuse(publicClient, challenger, {
+      ledger: ledger.address,
+      commitmentId: abandonedCommitment,
+      leafIndex: 0n,
+      inference: abandoned,
+      proof: [],
+      claimedOutputHash: wrong,
+    });
+    await playGame(publicClient, bisectionResolver.address, game.id, [{ player: honestPlayer("operator", model, abandoned.input), wallet: honestOp }]);
+    await networkHelpers.time.increase(Number(await bisectionResolver.read.moveTimeout()) + 1);
+    await mined("claimTimeout", await bisectionResolver.write.claimTimeout([game.id]));
+
+    // The window closes: settle what can settle (the maximum batch among them); a withdrawal; claims.
+    const allCommitments = async () => [
+      ...(await ledger.getEvents.BatchCommitted({}, { fromBlock: 0n })).map((e) => e.args.commitmentId!),
+      ...(await ledger.getEvents.InferenceCommitted({}, { fromBlock: 0n })).map((e) => e.args.commitmentId!),
+    ];
+    const pending: Hex[] = [];
+    for (const id of await allCommitments()) if ((await ledger.read.getCommitment([id])).status === 1) pending.push(id);
+    await mined("settleMany", await ledger.write.settleMany([pending.slice(0, -1)], { account: deployer.account }));
+    await mined("withdraw", await stakeManager.write.requestWithdrawal([parseEther("100")], { account: bulkOp.account }));
+    await networkHelpers.time.increase(Number(await stakeManager.read.unbondingDelay()) + 1);
+    await mined("complete", await stakeManager.write.completeWithdrawal({ account: bulkOp.account }));
+    await mined("claim", await stakeManager.write.claim({ account: honestOp.account }));
+    // One more commitment stays pending.
+    const last = honest(4, "last");
+    await mined("commit last", await ledger.write.commit([mnistId, last.requestId, last.inputHash, last.outputHash], { account: honestOp.account }));
+    commitmentIds.push(...(await allCommitments()));
+
+    indexer = await startIndexer({ rpcUrl: chain.url });
+    await waitForBlock(indexer, await publicClient.getBlockNumber());
+  });
+
+  after(async () => {
+    await indexer?.stop();
+    await started?.chain.stop();
+  });
+
+  it("indexes every leaf and commitment with exactly the status the ledger reports", async () => {
+    const { ledger } = await protocolAt(started.connection);
+    let leaves = 0;
+    const seen = new Set<string>();
+    for (const commitmentId of commitmentIds) {
+      const onChain = await ledger.read.getCommitment([commitmentId]);
+      const { body } = await graphql<{ commitment: { status: string; count: number; operator: string } }>(
+        indexer!,
+        `query($id: String!) { commitment(id: $id) { status count operator } }`,
+        { id: commitmentId },
+      );
+      expect(body.data!.commitment).to.deep.equal({
+        status: upper(CommitmentStatus[onChain.status]),
+        count: onChain.count,
+        operator: onChain.operator.toLowerCase(),
+      });
+      seen.add(upper(CommitmentStatus[onChain.status]));
+      // Every leaf, paged with cursors through GraphQL.
+      const statuses: string[] = [];
+      let after: string | null = null;
+      do {
+        const page: { body: { data?: { inferences: { items: { leafIndex: number; status: string }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } } } } =
+          await graphql(
+            indexer!,
+            `query($id: String!, $after: String) { inferences(where: { commitmentId: $id }, orderBy: "leafIndex", limit: 200, after: $after) { items { leafIndex status } pageInfo { hasNextPage endCursor } } }`,
+            { id: commitmentId, after },
+          );
+        const { items, pageInfo } = page.body.data!.inferences;
+        for (const item of items) {
+          expect(item.leafIndex).to.equal(statuses.length);
+          statuses.push(item.status);
+        }
+        after = pageInfo.hasNextPage ? pageInfo.endCursor : null;
+      } while (after !== null);
+      expect(statuses.length).to.equal(onChain.count);
+      const expected = await Promise.all(
+        statuses.map(async (_, i) => upper(InferenceStatus[await ledger.read.inferenceStatus([commitmentId, BigInt(i)])])),
+      );
+      expect(statuses).to.deep.equal(expected);
+      leaves += statuses.length;
+    }
+    expect(leaves).to.be.greaterThan(MAX_BATCH);
+    expect([...seen].sort()).to.deep.equal(["PENDING", "SETTLED", "SLASHED"]);
+  });
+
+  it("keeps every operator's stake, reserve, pending withdrawal and credit equal to the contracts'", async () => {
+    const { ledger, stakeManager } = await protocolAt(started.connection);
+    const { body } = await graphql<{ operators: { items: { id: Hex; freeStake: string; lockedStake: string; bondReserve: string; pendingWithdrawal: string; credit: string }[] } }>(
+      indexer!,
+      `{ operators(limit: 100) { items { id freeStake lockedStake bondReserve pendingWithdrawal credit } } }`,
+    );
+    const accounts = body.data!.operators.items;
+    expect(accounts.length).to.be.greaterThan(3);
+    for (const account of accounts) {
+      const stake = await stakeManager.read.stakeOf([account.id]);
+      const withdrawal = await stakeManager.read.withdrawalOf([account.id]);
+      expect(account, account.id).to.deep.equal({
+        id: account.id,
+        freeStake: stake.free.toString(),
+        lockedStake: stake.locked.toString(),
+        bondReserve: (await ledger.read.bondReserveOf([account.id])).toString(),
+        pendingWithdrawal: withdrawal.amount.toString(),
+        credit: (await stakeManager.read.creditOf([account.id])).toString(),
+      });
+    }
+  });
+
+  it("answers GraphQL exactly: totals, disputes with their moves and votes, and the duplicate request id", async () => {
+    const { body } = await graphql<{
+      protocol: Record<string, number | string>;
+      disputes: { items: { resolverKind: string; status: string; moveCount: number; moves: { items: { kind: string }[] }; votesOperatorRight: number; timedOutParty: string | null; gameStatus: string | null }[] };
+      inferences: { items: { conflict: boolean; leafIndex: number }[] };
+    }>(
+      indexer!,
+      `{ protocol(id: "vinfer") { commitments inferencesCommitted disputes disputesOpen dataDemandsOpen }
+         disputes(orderBy: "id") { items { resolverKind status moveCount votesOperatorRight timedOutParty gameStatus moves { items { kind } } } }
+         inferences(where: { requestId: "${requestIdOf("single")}" }) { items { conflict leafIndex } } }`,
+    );
+    expect(body.errors, JSON.stringify(body.errors)).to.equal(undefined);
+    const data = body.data!;
+    expect(data.protocol.commitments).to.equal(commitmentIds.length);
+    expect(data.protocol.disputesOpen).to.equal(0);
+    expect(data.protocol.disputes).to.equal(3);
+    const [caught, committee, abandoned] = data.disputes.items;
+    expect(caught).to.include({ resolverKind: "BISECTION", status: "OPERATOR_FAULT", gameStatus: "CHALLENGER_WON", timedOutParty: null });
+    const kinds = caught.moves.items.map((m) => m.kind);
+    expect(kinds.length).to.equal(caught.moveCount);
+    expect([kinds[0], kinds.at(-2), kinds.at(-1)]).to.deep.equal(["STARTED", "STEP", "ENDED"]);
+    expect(committee).to.include({ resolverKind: "COMMITTEE", status: "CHALLENGER_FAULT", votesOperatorRight: 2, moveCount: 0 });
+    // Started, the operator's midpoint, the challenger's timeout, the end.
+    expect(abandoned).to.include({ resolverKind: "BISECTION", status: "CHALLENGER_FAULT", gameStatus: "OPERATOR_WON", timedOutParty: "CHALLENGER" });
+    expect(abandoned.moves.items.map((m) => m.kind)).to.deep.equal(["STARTED", "MID_STATE", "TIMEOUT", "ENDED"]);
+    expect(data.inferences.items).to.deep.equal([
+      { conflict: true, leafIndex: 0 },
+      { conflict: true, leafIndex: 0 },
+    ]);
+  });
+
+  it("serves receipts that verify on chain, and refuses malformed and unknown request ids", async () => {
+    const { ledger } = await protocolAt(started.connection);
+    const check = async (r: Receipt) => {
+      const leaf = inferenceLeaf(r.inference.requestId, r.inference.inputHash, r.inference.outputHash);
+      if (leaf !== r.leaf || !verifyMerkleProof(leaf, r.leafIndex, r.count, r.proof, r.root)) return false;
+      const id = await ledger.read.computeCommitmentId([r.modelId, getAddress(r.operator), r.root]);
+      const onChain = await ledger.read.getCommitment([id]);
+      return onChain.count === r.count && id === r.commitmentId;
+    };
+    const { status, body } = await getJson<Receipt>(indexer!, `/receipts/${requestIdOf("bulk/1234")}`);
+    expect(status).to.equal(200);
+    expect(body.leafIndex).to.equal(1234);
+    expect(body.status).to.equal("SETTLED");
+    expect(body.proof.length).to.equal(11);
+    expect(await check(body)).to.equal(true);
+    expect(body.proof).to.deep.equal(merkleProof(await leavesOf(body.commitmentId), 1234));
+    // One byte changed anywhere and the receipt no longer lands on a commitment.
+    const flip = (hex: Hex): Hex => `${hex.slice(0, -2)}${((parseInt(hex.slice(-2), 16) ^ 1) & 0xff).toString(16).padStart(2, "0")}` as Hex;
+    expect(await check({ ...body, inference: { ...body.inference, outputHash: flip(body.inference.outputHash) } })).to.equal(false);
+    expect(await check({ ...body, proof: [flip(body.proof[0]), ...body.proof.slice(1)] })).to.equal(false);
+    expect(await check({ ...body, root: flip(body.root) })).to.equal(false);
+
+    expect((await getJson(indexer!, `/receipts/0x1234`)).status).to.equal(400);
+    expect((await getJson(indexer!, `/receipts/${requestIdOf("bulk/1")}?operator=0x12`)).status).to.equal(400);
+    const unknown = await getJson<{ error: string }>(indexer!, `/receipts/${requestIdOf("never")}`);
+    expect(unknown.status).to.equal(404);
+    expect(unknown.body.error).to.match(/no inference with request id/);
+  });
+
+  /** A commitment's leaves in order, from GraphQL pages. */
+  async function leavesOf(commitmentId: Hex): Promise<Hex[]> {
+    const leaves: Hex[] = [];
+    let after: string | null = null;
+    do {
+      const page: { body: { data?: { inferences: { items: { leaf: Hex }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } } } } = await graphql(
+        indexer!,
+        `query($id: String!, $after: String) { inferences(where: { commitmentId: $id }, orderBy: "leafIndex", limit: 200, after: $after) { items { leaf } pageInfo { hasNextPage endCursor } } }`,
+        { id: commitmentId, after },
+      );
+      leaves.push(...page.body.data!.inferences.items.map((i) => i.leaf));
+      after = page.body.data!.inferences.pageInfo.hasNextPage ? page.body.data!.inferences.pageInfo.endCursor : null;
+    } while (after !== null);
+    return leaves;
+  }
+});
