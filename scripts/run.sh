@@ -10,6 +10,9 @@ if [ $# -eq 0 ]; then
   echo "usage: bash scripts/run.sh <pnpm script> [args…]   (e.g. demo, test, bench:gas)" >&2
   exit 2
 fi
+case "$1" in
+  test | test:mocha | bench:indexer) vinfer_need_postgres ;;
+esac
 vinfer_log "node $(node --version), pnpm $(pnpm --version): pnpm install --frozen-lockfile && pnpm build"
 pnpm install --frozen-lockfile >&2
 pnpm build >&2

@@ -35,3 +35,17 @@ if ! command -v pnpm >/dev/null 2>&1 || [[ "$(pnpm --version 2>/dev/null)" != 10
   fi
   export PATH="$VINFER_CACHE_DIR/pnpm10/node_modules/.bin:$PATH"
 fi
+
+# The indexer's tests and benchmark run a real PostgreSQL server: Debian's package, installed when missing.
+vinfer_need_postgres() {
+  if compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null; then return 0; fi
+  vinfer_log "installing PostgreSQL from Debian (the indexer's tests run a real server)"
+  local sudo=""
+  if [ "$(id -u)" -ne 0 ]; then
+    if command -v sudo >/dev/null 2>&1; then sudo="sudo"; else
+      echo "PostgreSQL is missing and this user cannot install it: run 'apt-get install -y postgresql' as root" >&2
+      return 1
+    fi
+  fi
+  $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends postgresql >&2
+}

@@ -211,11 +211,16 @@ ponder.on("InferenceLedger:CommitmentSettled", async ({ event, context }) => {
     closedAt: event.block.timestamp,
     closedTx: event.transaction.hash,
   });
-  // Every leaf of the commitment settles: one statement, however large the batch.
-  await db.sql
-    .update(inference)
-    .set({ status: "SETTLED", finalizedAt: event.block.timestamp })
-    .where(eq(inference.commitmentId, event.args.commitmentId));
+  // Every leaf of the commitment settles: one statement, however large the batch. A single commitment's one
+  // leaf goes through the store's cache instead (a raw statement first flushes every buffered write).
+  if (c.count === 1) {
+    await db.update(inference, { commitmentId: c.id, leafIndex: 0 }).set({ status: "SETTLED", finalizedAt: event.block.timestamp });
+  } else {
+    await db.sql
+      .update(inference)
+      .set({ status: "SETTLED", finalizedAt: event.block.timestamp })
+      .where(eq(inference.commitmentId, event.args.commitmentId));
+  }
   await updateOperator(db, event.args.operator, (o) => ({ bondReserve: o.bondReserve + event.args.bond }));
   await updateProtocol(db, event.block.number, (p) => ({ inferencesSettled: p.inferencesSettled + c.count }));
 });
@@ -234,10 +239,12 @@ ponder.on("InferenceLedger:CommitmentSlashed", async ({ event, context }) => {
     closedTx: event.transaction.hash,
   });
   // The leaf proven wrong (or withheld) is fraudulent; every other leaf of the commitment is void.
-  await db.sql
-    .update(inference)
-    .set({ status: "VOIDED", finalizedAt: event.block.timestamp })
-    .where(and(eq(inference.commitmentId, commitmentId), ne(inference.leafIndex, leaf)));
+  if (c.count > 1) {
+    await db.sql
+      .update(inference)
+      .set({ status: "VOIDED", finalizedAt: event.block.timestamp })
+      .where(and(eq(inference.commitmentId, commitmentId), ne(inference.leafIndex, leaf)));
+  }
   await db.update(inference, { commitmentId, leafIndex: leaf }).set({ status: "FRAUDULENT", finalizedAt: event.block.timestamp });
   await db.update(model, { id: c.modelId }).set((m) => ({ fraudulent: m.fraudulent + 1 }));
   await updateOperator(db, operator, (o) => ({ totalSlashed: o.totalSlashed + slashed }));

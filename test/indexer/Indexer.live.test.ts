@@ -8,6 +8,8 @@ import { confirmed } from "@vinfer/sdk";
 import { profileHash } from "@vinfer/runtime";
 import { graphql, startDeployedChain, startIndexer, waitForBlock } from "./harness.ts";
 import type { DeployedChain, Indexer } from "./harness.ts";
+import { startPostgres } from "./postgres.ts";
+import type { Postgres } from "./postgres.ts";
 
 const hash = (label: string) => keccak256(stringToBytes(`live-test/${label}`));
 
@@ -67,56 +69,68 @@ describe("Indexer: live indexing, reorganisations and crashes", function () {
   const totals = async (indexer: Indexer) =>
     (await graphql<{ protocol: { commitments: number } | null }>(indexer, `{ protocol(id: "vinfer") { commitments } }`)).body.data!.protocol?.commitments ?? 0;
 
-  it("shows commitments made while it runs, and a cached answer changes with the block that changes it", async () => {
-    const indexer = await startIndexer({ rpcUrl: system.chain.url });
-    running.push(indexer);
-    const before = await totals(indexer);
-    // Asked twice at the same block: the second answer comes from the cache and is the same.
-    expect(await totals(indexer)).to.equal(before);
-    const block = await commit("live/1");
-    await waitForBlock(indexer, block);
-    expect(await totals(indexer)).to.equal(before + 1);
-    expect(await requestIds(indexer)).to.include(hash("live/1"));
-  });
+  for (const database of ["PGlite", "PostgreSQL"] as const) describe(`on ${database}`, () => {
+    let postgres: Postgres | undefined;
 
-  it("drops the rows of blocks a reorganisation removed", async () => {
-    const indexer = await startIndexer({ rpcUrl: system.chain.url });
-    running.push(indexer);
-    const provider = system.connection.provider;
-    const snapshot = (await provider.request({ method: "evm_snapshot", params: [] })) as string;
-    const dropped = await commit("reorg/dropped");
-    await waitForBlock(indexer, dropped);
-    expect(await requestIds(indexer)).to.include(hash("reorg/dropped"));
-    await provider.request({ method: "evm_revert", params: [snapshot] });
-    // Different blocks at the same heights, and one more so the chain is longer than the one dropped.
-    await commit("reorg/kept-1");
-    const tip = await commit("reorg/kept-2");
-    expect(Number(tip)).to.be.greaterThan(Number(dropped));
-    await waitForBlock(indexer, tip);
-    const deadline = Date.now() + 30_000;
-    let ids = await requestIds(indexer);
-    while (!ids.includes(hash("reorg/kept-2")) && Date.now() < deadline) ids = await requestIds(indexer);
-    expect(ids).to.include.members([hash("reorg/kept-1"), hash("reorg/kept-2")]);
-    expect(ids).to.not.include(hash("reorg/dropped"));
-    const { body } = await graphql<{ commitments: { items: unknown[] } }>(indexer, `{ commitments(where: { committedBlock: "${dropped}" }) { items { id } } }`);
-    expect(body.data!.commitments.items.length).to.equal(1); // the kept block at that height, not the dropped one
-  });
+    before(async () => {
+      if (database === "PostgreSQL") postgres = await startPostgres();
+    });
 
-  it("loses and duplicates nothing when killed in the middle of a stream of commitments", async () => {
-    const first = await startIndexer({ rpcUrl: system.chain.url });
-    running.push(first);
-    const labels: string[] = [];
-    for (let i = 0; i < 10; i++) labels.push(`crash/${i}`), await commit(`crash/${i}`);
-    await first.kill();
-    running.splice(running.indexOf(first), 1);
-    for (let i = 10; i < 20; i++) labels.push(`crash/${i}`), await commit(`crash/${i}`);
-    const restarted = await startIndexer({ rpcUrl: system.chain.url, schema: first.schema, pgliteDir: first.pgliteDir });
-    running.push(restarted);
-    const publicClient = await system.connection.viem.getPublicClient();
-    await waitForBlock(restarted, await publicClient.getBlockNumber());
-    const ids = await requestIds(restarted);
-    expect(new Set(ids).size).to.equal(ids.length);
-    expect(ids).to.include.members(labels.map(hash));
-    expect(await totals(restarted)).to.equal(ids.length);
+    after(async () => {
+      await postgres?.stop();
+    });
+
+    it("shows commitments made while it runs, and a cached answer changes with the block that changes it", async () => {
+      const indexer = await startIndexer({ rpcUrl: system.chain.url, databaseUrl: postgres?.url });
+      running.push(indexer);
+      const before = await totals(indexer);
+      // Asked twice at the same block: the second answer comes from the cache and is the same.
+      expect(await totals(indexer)).to.equal(before);
+      const block = await commit(`${database}/live/1`);
+      await waitForBlock(indexer, block);
+      expect(await totals(indexer)).to.equal(before + 1);
+      expect(await requestIds(indexer)).to.include(hash(`${database}/live/1`));
+    });
+
+    it("drops the rows of blocks a reorganisation removed", async () => {
+      const indexer = await startIndexer({ rpcUrl: system.chain.url, databaseUrl: postgres?.url });
+      running.push(indexer);
+      const provider = system.connection.provider;
+      const snapshot = (await provider.request({ method: "evm_snapshot", params: [] })) as string;
+      const dropped = await commit(`${database}/reorg/dropped`);
+      await waitForBlock(indexer, dropped);
+      expect(await requestIds(indexer)).to.include(hash(`${database}/reorg/dropped`));
+      await provider.request({ method: "evm_revert", params: [snapshot] });
+      // Different blocks at the same heights, and one more so the chain is longer than the one dropped.
+      await commit(`${database}/reorg/kept-1`);
+      const tip = await commit(`${database}/reorg/kept-2`);
+      expect(Number(tip)).to.be.greaterThan(Number(dropped));
+      await waitForBlock(indexer, tip);
+      const deadline = Date.now() + 30_000;
+      let ids = await requestIds(indexer);
+      while (!ids.includes(hash(`${database}/reorg/kept-2`)) && Date.now() < deadline) ids = await requestIds(indexer);
+      expect(ids).to.include.members([hash(`${database}/reorg/kept-1`), hash(`${database}/reorg/kept-2`)]);
+      expect(ids).to.not.include(hash(`${database}/reorg/dropped`));
+      const { body } = await graphql<{ commitments: { items: unknown[] } }>(indexer, `{ commitments(where: { committedBlock: "${dropped}" }) { items { id } } }`);
+      expect(body.data!.commitments.items.length).to.equal(1); // the kept block at that height, not the dropped one
+    });
+
+    it("loses and duplicates nothing when killed in the middle of a stream of commitments", async () => {
+      const first = await startIndexer({ rpcUrl: system.chain.url, databaseUrl: postgres?.url });
+      running.push(first);
+      const labels: string[] = [];
+      for (let i = 0; i < 10; i++) labels.push(`${database}/crash/${i}`), await commit(`${database}/crash/${i}`);
+      await first.kill();
+      running.splice(running.indexOf(first), 1);
+      for (let i = 10; i < 20; i++) labels.push(`${database}/crash/${i}`), await commit(`${database}/crash/${i}`);
+      const restarted = await startIndexer({ rpcUrl: system.chain.url, databaseUrl: postgres?.url, schema: first.schema, pgliteDir: first.pgliteDir });
+      running.push(restarted);
+      const publicClient = await system.connection.viem.getPublicClient();
+      await waitForBlock(restarted, await publicClient.getBlockNumber());
+      const ids = await requestIds(restarted);
+      expect(new Set(ids).size).to.equal(ids.length);
+      expect(ids).to.include.members(labels.map(hash));
+      expect(await totals(restarted)).to.equal(ids.length);
+    });
   });
 });

@@ -15,6 +15,8 @@ import { runScenario } from "../../scripts/demo/scenario.ts";
 import { mnistInputs } from "../bisection/fixtures.ts";
 import { getJson, graphql, protocolAt, root, startChain, startIndexer, waitForBlock } from "./harness.ts";
 import type { Indexer } from "./harness.ts";
+import { startPostgres } from "./postgres.ts";
+import type { Postgres } from "./postgres.ts";
 
 const MAX_BATCH = 2048;
 const upper = (name: string) => name.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toUpperCase();
@@ -147,141 +149,174 @@ describe("Indexer: a whole scenario, compared with the contracts", function () {
     const last = honest(4, "last");
     await mined("commit last", await ledger.write.commit([mnistId, last.requestId, last.inputHash, last.outputHash], { account: honestOp.account }));
     commitmentIds.push(...(await allCommitments()));
-
-    indexer = await startIndexer({ rpcUrl: chain.url });
-    await waitForBlock(indexer, await publicClient.getBlockNumber());
   });
 
   after(async () => {
-    await indexer?.stop();
     await started?.chain.stop();
   });
 
-  it("indexes every leaf and commitment with exactly the status the ledger reports", async () => {
-    const { ledger } = await protocolAt(started.connection);
-    let leaves = 0;
-    const seen = new Set<string>();
-    for (const commitmentId of commitmentIds) {
-      const onChain = await ledger.read.getCommitment([commitmentId]);
-      const { body } = await graphql<{ commitment: { status: string; count: number; operator: string } }>(
+  // The same answers from the embedded database and from a PostgreSQL server.
+  for (const database of ["PGlite", "PostgreSQL"] as const) describe(`on ${database}`, () => {
+    let postgres: Postgres | undefined;
+
+    before(async () => {
+      if (database === "PostgreSQL") postgres = await startPostgres();
+      indexer = await startIndexer({ rpcUrl: started.chain.url, databaseUrl: postgres?.url });
+      const publicClient = await started.connection.viem.getPublicClient();
+      await waitForBlock(indexer, await publicClient.getBlockNumber());
+    });
+
+    after(async () => {
+      await indexer?.stop();
+      indexer = undefined;
+      await postgres?.stop();
+    });
+
+    it("indexes every leaf and commitment with exactly the status the ledger reports", async () => {
+      const { ledger } = await protocolAt(started.connection);
+      let leaves = 0;
+      const seen = new Set<string>();
+      for (const commitmentId of commitmentIds) {
+        const onChain = await ledger.read.getCommitment([commitmentId]);
+        const { body } = await graphql<{ commitment: { status: string; count: number; operator: string } }>(
+          indexer!,
+          `query($id: String!) { commitment(id: $id) { status count operator } }`,
+          { id: commitmentId },
+        );
+        expect(body.data!.commitment).to.deep.equal({
+          status: upper(CommitmentStatus[onChain.status]),
+          count: onChain.count,
+          operator: onChain.operator.toLowerCase(),
+        });
+        seen.add(upper(CommitmentStatus[onChain.status]));
+        // Every leaf, paged with cursors through GraphQL.
+        const statuses: string[] = [];
+        let after: string | null = null;
+        do {
+          const page: { body: { data?: { inferences: { items: { leafIndex: number; status: string }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } } } } =
+            await graphql(
+              indexer!,
+              `query($id: String!, $after: String) { inferences(where: { commitmentId: $id }, orderBy: "leafIndex", limit: 200, after: $after) { items { leafIndex status } pageInfo { hasNextPage endCursor } } }`,
+              { id: commitmentId, after },
+            );
+          const { items, pageInfo } = page.body.data!.inferences;
+          for (const item of items) {
+            expect(item.leafIndex).to.equal(statuses.length);
+            statuses.push(item.status);
+          }
+          after = pageInfo.hasNextPage ? pageInfo.endCursor : null;
+        } while (after !== null);
+        expect(statuses.length).to.equal(onChain.count);
+        const expected = await Promise.all(
+          statuses.map(async (_, i) => upper(InferenceStatus[await ledger.read.inferenceStatus([commitmentId, BigInt(i)])])),
+        );
+        expect(statuses).to.deep.equal(expected);
+        leaves += statuses.length;
+      }
+      expect(leaves).to.be.greaterThan(MAX_BATCH);
+      expect([...seen].sort()).to.deep.equal(["PENDING", "SETTLED", "SLASHED"]);
+    });
+
+    it("keeps every operator's stake, reserve, pending withdrawal and credit equal to the contracts'", async () => {
+      const { ledger, stakeManager } = await protocolAt(started.connection);
+      const { body } = await graphql<{ operators: { items: { id: Hex; freeStake: string; lockedStake: string; bondReserve: string; pendingWithdrawal: string; credit: string }[] } }>(
         indexer!,
-        `query($id: String!) { commitment(id: $id) { status count operator } }`,
-        { id: commitmentId },
+        `{ operators(limit: 100) { items { id freeStake lockedStake bondReserve pendingWithdrawal credit } } }`,
       );
-      expect(body.data!.commitment).to.deep.equal({
-        status: upper(CommitmentStatus[onChain.status]),
-        count: onChain.count,
-        operator: onChain.operator.toLowerCase(),
-      });
-      seen.add(upper(CommitmentStatus[onChain.status]));
-      // Every leaf, paged with cursors through GraphQL.
-      const statuses: string[] = [];
-      let after: string | null = null;
-      do {
-        const page: { body: { data?: { inferences: { items: { leafIndex: number; status: string }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } } } } =
-          await graphql(
-            indexer!,
-            `query($id: String!, $after: String) { inferences(where: { commitmentId: $id }, orderBy: "leafIndex", limit: 200, after: $after) { items { leafIndex status } pageInfo { hasNextPage endCursor } } }`,
-            { id: commitmentId, after },
-          );
-        const { items, pageInfo } = page.body.data!.inferences;
-        for (const item of items) {
-          expect(item.leafIndex).to.equal(statuses.length);
-          statuses.push(item.status);
-        }
-        after = pageInfo.hasNextPage ? pageInfo.endCursor : null;
-      } while (after !== null);
-      expect(statuses.length).to.equal(onChain.count);
-      const expected = await Promise.all(
-        statuses.map(async (_, i) => upper(InferenceStatus[await ledger.read.inferenceStatus([commitmentId, BigInt(i)])])),
+      const accounts = body.data!.operators.items;
+      expect(accounts.length).to.be.greaterThan(3);
+      for (const account of accounts) {
+        const stake = await stakeManager.read.stakeOf([account.id]);
+        const withdrawal = await stakeManager.read.withdrawalOf([account.id]);
+        expect(account, account.id).to.deep.equal({
+          id: account.id,
+          freeStake: stake.free.toString(),
+          lockedStake: stake.locked.toString(),
+          bondReserve: (await ledger.read.bondReserveOf([account.id])).toString(),
+          pendingWithdrawal: withdrawal.amount.toString(),
+          credit: (await stakeManager.read.creditOf([account.id])).toString(),
+        });
+      }
+    });
+
+    it("answers GraphQL exactly: totals, disputes with their moves and votes, and the duplicate request id", async () => {
+      const { body } = await graphql<{
+        protocol: Record<string, number | string>;
+        disputes: { items: { resolverKind: string; status: string; moveCount: number; moves: { items: { kind: string }[] }; votesOperatorRight: number; timedOutParty: string | null; gameStatus: string | null }[] };
+        inferences: { items: { conflict: boolean; leafIndex: number }[] };
+      }>(
+        indexer!,
+        `{ protocol(id: "vinfer") { commitments inferencesCommitted disputes disputesOpen dataDemandsOpen }
+           disputes(orderBy: "id") { items { resolverKind status moveCount votesOperatorRight timedOutParty gameStatus moves { items { kind } } } }
+           inferences(where: { requestId: "${requestIdOf("single")}" }) { items { conflict leafIndex } } }`,
       );
-      expect(statuses).to.deep.equal(expected);
-      leaves += statuses.length;
-    }
-    expect(leaves).to.be.greaterThan(MAX_BATCH);
-    expect([...seen].sort()).to.deep.equal(["PENDING", "SETTLED", "SLASHED"]);
-  });
+      expect(body.errors, JSON.stringify(body.errors)).to.equal(undefined);
+      const data = body.data!;
+      expect(data.protocol.commitments).to.equal(commitmentIds.length);
+      expect(data.protocol.disputesOpen).to.equal(0);
+      expect(data.protocol.disputes).to.equal(3);
+      const [caught, committee, abandoned] = data.disputes.items;
+      expect(caught).to.include({ resolverKind: "BISECTION", status: "OPERATOR_FAULT", gameStatus: "CHALLENGER_WON", timedOutParty: null });
+      const kinds = caught.moves.items.map((m) => m.kind);
+      expect(kinds.length).to.equal(caught.moveCount);
+      expect([kinds[0], kinds.at(-2), kinds.at(-1)]).to.deep.equal(["STARTED", "STEP", "ENDED"]);
+      expect(committee).to.include({ resolverKind: "COMMITTEE", status: "CHALLENGER_FAULT", votesOperatorRight: 2, moveCount: 0 });
+      // Started, the operator's midpoint, the challenger's timeout, the end.
+      expect(abandoned).to.include({ resolverKind: "BISECTION", status: "CHALLENGER_FAULT", gameStatus: "OPERATOR_WON", timedOutParty: "CHALLENGER" });
+      expect(abandoned.moves.items.map((m) => m.kind)).to.deep.equal(["STARTED", "MID_STATE", "TIMEOUT", "ENDED"]);
+      expect(data.inferences.items).to.deep.equal([
+        { conflict: true, leafIndex: 0 },
+        { conflict: true, leafIndex: 0 },
+      ]);
+    });
 
-  it("keeps every operator's stake, reserve, pending withdrawal and credit equal to the contracts'", async () => {
-    const { ledger, stakeManager } = await protocolAt(started.connection);
-    const { body } = await graphql<{ operators: { items: { id: Hex; freeStake: string; lockedStake: string; bondReserve: string; pendingWithdrawal: string; credit: string }[] } }>(
-      indexer!,
-      `{ operators(limit: 100) { items { id freeStake lockedStake bondReserve pendingWithdrawal credit } } }`,
-    );
-    const accounts = body.data!.operators.items;
-    expect(accounts.length).to.be.greaterThan(3);
-    for (const account of accounts) {
-      const stake = await stakeManager.read.stakeOf([account.id]);
-      const withdrawal = await stakeManager.read.withdrawalOf([account.id]);
-      expect(account, account.id).to.deep.equal({
-        id: account.id,
-        freeStake: stake.free.toString(),
-        lockedStake: stake.locked.toString(),
-        bondReserve: (await ledger.read.bondReserveOf([account.id])).toString(),
-        pendingWithdrawal: withdrawal.amount.toString(),
-        credit: (await stakeManager.read.creditOf([account.id])).toString(),
-      });
-    }
-  });
+    it("refuses over-deep, over-wide and over-costly queries with a 400 and a message, and still answers others", async () => {
+      let deep = "id";
+      for (let i = 0; i < 3; i++) deep = `commitment { operatorRecord { commitments(limit: 1) { items { ${deep} } } } }`;
+      const abusive = [
+        `{ inferences(limit: 100000) { items { requestId } } }`,
+        `{ disputes(limit: 200) { items { moves(limit: 200) { items { kind } } } } }`,
+        `{ inferences(limit: 1) { items { ${deep} } } }`,
+        `{ ${Array.from({ length: 11 }, (_, i) => `a${i}: protocol(id: "vinfer") { commitments }`).join(" ")} }`,
+      ];
+      const answers = await Promise.all([...abusive.map((q) => graphql(indexer!, q)), graphql(indexer!, `{ protocol(id: "vinfer") { commitments } }`)]);
+      for (const { status, body } of answers.slice(0, -1)) {
+        expect(status).to.equal(400);
+        expect(body.errors?.[0].message).to.match(/^query refused: /);
+      }
+      expect(answers.at(-1)!.status).to.equal(200);
+      expect(answers.at(-1)!.body.data).to.deep.equal({ protocol: { commitments: commitmentIds.length } });
+    });
 
-  it("answers GraphQL exactly: totals, disputes with their moves and votes, and the duplicate request id", async () => {
-    const { body } = await graphql<{
-      protocol: Record<string, number | string>;
-      disputes: { items: { resolverKind: string; status: string; moveCount: number; moves: { items: { kind: string }[] }; votesOperatorRight: number; timedOutParty: string | null; gameStatus: string | null }[] };
-      inferences: { items: { conflict: boolean; leafIndex: number }[] };
-    }>(
-      indexer!,
-      `{ protocol(id: "vinfer") { commitments inferencesCommitted disputes disputesOpen dataDemandsOpen }
-         disputes(orderBy: "id") { items { resolverKind status moveCount votesOperatorRight timedOutParty gameStatus moves { items { kind } } } }
-         inferences(where: { requestId: "${requestIdOf("single")}" }) { items { conflict leafIndex } } }`,
-    );
-    expect(body.errors, JSON.stringify(body.errors)).to.equal(undefined);
-    const data = body.data!;
-    expect(data.protocol.commitments).to.equal(commitmentIds.length);
-    expect(data.protocol.disputesOpen).to.equal(0);
-    expect(data.protocol.disputes).to.equal(3);
-    const [caught, committee, abandoned] = data.disputes.items;
-    expect(caught).to.include({ resolverKind: "BISECTION", status: "OPERATOR_FAULT", gameStatus: "CHALLENGER_WON", timedOutParty: null });
-    const kinds = caught.moves.items.map((m) => m.kind);
-    expect(kinds.length).to.equal(caught.moveCount);
-    expect([kinds[0], kinds.at(-2), kinds.at(-1)]).to.deep.equal(["STARTED", "STEP", "ENDED"]);
-    expect(committee).to.include({ resolverKind: "COMMITTEE", status: "CHALLENGER_FAULT", votesOperatorRight: 2, moveCount: 0 });
-    // Started, the operator's midpoint, the challenger's timeout, the end.
-    expect(abandoned).to.include({ resolverKind: "BISECTION", status: "CHALLENGER_FAULT", gameStatus: "OPERATOR_WON", timedOutParty: "CHALLENGER" });
-    expect(abandoned.moves.items.map((m) => m.kind)).to.deep.equal(["STARTED", "MID_STATE", "TIMEOUT", "ENDED"]);
-    expect(data.inferences.items).to.deep.equal([
-      { conflict: true, leafIndex: 0 },
-      { conflict: true, leafIndex: 0 },
-    ]);
-  });
+    it("serves receipts that verify on chain, and refuses malformed and unknown request ids", async () => {
+      const { ledger } = await protocolAt(started.connection);
+      const check = async (r: Receipt) => {
+        const leaf = inferenceLeaf(r.inference.requestId, r.inference.inputHash, r.inference.outputHash);
+        if (leaf !== r.leaf || !verifyMerkleProof(leaf, r.leafIndex, r.count, r.proof, r.root)) return false;
+        const id = await ledger.read.computeCommitmentId([r.modelId, getAddress(r.operator), r.root]);
+        const onChain = await ledger.read.getCommitment([id]);
+        return onChain.count === r.count && id === r.commitmentId;
+      };
+      const { status, body } = await getJson<Receipt>(indexer!, `/receipts/${requestIdOf("bulk/1234")}`);
+      expect(status).to.equal(200);
+      expect(body.leafIndex).to.equal(1234);
+      expect(body.status).to.equal("SETTLED");
+      expect(body.proof.length).to.equal(11);
+      expect(await check(body)).to.equal(true);
+      expect(body.proof).to.deep.equal(merkleProof(await leavesOf(body.commitmentId), 1234));
+      // One byte changed anywhere and the receipt no longer lands on a commitment.
+      const flip = (hex: Hex): Hex => `${hex.slice(0, -2)}${((parseInt(hex.slice(-2), 16) ^ 1) & 0xff).toString(16).padStart(2, "0")}` as Hex;
+      expect(await check({ ...body, inference: { ...body.inference, outputHash: flip(body.inference.outputHash) } })).to.equal(false);
+      expect(await check({ ...body, proof: [flip(body.proof[0]), ...body.proof.slice(1)] })).to.equal(false);
+      expect(await check({ ...body, root: flip(body.root) })).to.equal(false);
 
-  it("serves receipts that verify on chain, and refuses malformed and unknown request ids", async () => {
-    const { ledger } = await protocolAt(started.connection);
-    const check = async (r: Receipt) => {
-      const leaf = inferenceLeaf(r.inference.requestId, r.inference.inputHash, r.inference.outputHash);
-      if (leaf !== r.leaf || !verifyMerkleProof(leaf, r.leafIndex, r.count, r.proof, r.root)) return false;
-      const id = await ledger.read.computeCommitmentId([r.modelId, getAddress(r.operator), r.root]);
-      const onChain = await ledger.read.getCommitment([id]);
-      return onChain.count === r.count && id === r.commitmentId;
-    };
-    const { status, body } = await getJson<Receipt>(indexer!, `/receipts/${requestIdOf("bulk/1234")}`);
-    expect(status).to.equal(200);
-    expect(body.leafIndex).to.equal(1234);
-    expect(body.status).to.equal("SETTLED");
-    expect(body.proof.length).to.equal(11);
-    expect(await check(body)).to.equal(true);
-    expect(body.proof).to.deep.equal(merkleProof(await leavesOf(body.commitmentId), 1234));
-    // One byte changed anywhere and the receipt no longer lands on a commitment.
-    const flip = (hex: Hex): Hex => `${hex.slice(0, -2)}${((parseInt(hex.slice(-2), 16) ^ 1) & 0xff).toString(16).padStart(2, "0")}` as Hex;
-    expect(await check({ ...body, inference: { ...body.inference, outputHash: flip(body.inference.outputHash) } })).to.equal(false);
-    expect(await check({ ...body, proof: [flip(body.proof[0]), ...body.proof.slice(1)] })).to.equal(false);
-    expect(await check({ ...body, root: flip(body.root) })).to.equal(false);
+      expect((await getJson(indexer!, `/receipts/0x1234`)).status).to.equal(400);
+      expect((await getJson(indexer!, `/receipts/${requestIdOf("bulk/1")}?operator=0x12`)).status).to.equal(400);
+      const unknown = await getJson<{ error: string }>(indexer!, `/receipts/${requestIdOf("never")}`);
+      expect(unknown.status).to.equal(404);
+      expect(unknown.body.error).to.match(/no inference with request id/);
+    });
 
-    expect((await getJson(indexer!, `/receipts/0x1234`)).status).to.equal(400);
-    expect((await getJson(indexer!, `/receipts/${requestIdOf("bulk/1")}?operator=0x12`)).status).to.equal(400);
-    const unknown = await getJson<{ error: string }>(indexer!, `/receipts/${requestIdOf("never")}`);
-    expect(unknown.status).to.equal(404);
-    expect(unknown.body.error).to.match(/no inference with request id/);
   });
 
   /** A commitment's leaves in order, from GraphQL pages. */

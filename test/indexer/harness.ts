@@ -82,6 +82,8 @@ export type IndexerOptions = {
   pgliteDir?: string;
   /** Serve Ponder's unmodified GraphQL at /stock/graphql (benchmark). */
   stockGraphql?: boolean;
+  /** How often the indexer polls the chain for new blocks (the tests' default: 100 ms). */
+  pollingMs?: number;
 };
 
 export type Indexer = {
@@ -89,6 +91,12 @@ export type Indexer = {
   pid: number;
   schema: string;
   pgliteDir?: string;
+  /**
+   * Milliseconds from spawn until the HTTP server first answered, until /ready answered 200 (the finalized
+   * history is indexed), and until the chain's tip at spawn was indexed (the last blocks, within Ponder's
+   * finality depth of 30 blocks on an unknown chain, are indexed one by one after /ready).
+   */
+  startup: { listeningMs: number; readyMs: number; caughtUpMs: number };
   /** Output tail, for failure messages. */
   log(): string;
   /** SIGKILL the whole process group at once (a crash). */
@@ -99,7 +107,10 @@ export type Indexer = {
 
 let schemas = 0;
 
-/** Starts `ponder start|serve` for the indexer package and waits until /ready answers 200. */
+/**
+ * Starts `ponder start|serve` for the indexer package and waits until /ready answers 200 and, for `start`,
+ * until it has indexed the chain's tip as of the call.
+ */
 export async function startIndexer(options: IndexerOptions, timeoutMs = 120_000): Promise<Indexer> {
   const port = await freeLoopbackPort();
   const schema = options.schema ?? `test_${process.pid}_${++schemas}`;
@@ -110,7 +121,7 @@ export async function startIndexer(options: IndexerOptions, timeoutMs = 120_000)
     PONDER_TELEMETRY_DISABLED: "true",
     VINFER_RPC_URL: options.rpcUrl,
     VINFER_CHAIN_ID: "31337",
-    VINFER_POLLING_MS: "100",
+    VINFER_POLLING_MS: String(options.pollingMs ?? 100),
     VINFER_STOCK_GRAPHQL: options.stockGraphql ? "1" : "0",
     NODE_ENV: "production",
   };
@@ -118,6 +129,8 @@ export async function startIndexer(options: IndexerOptions, timeoutMs = 120_000)
   if (options.databaseUrl) env.DATABASE_URL = options.databaseUrl;
   if (pgliteDir) env.VINFER_PGLITE_DIR = pgliteDir;
   const args = [command, "--schema", schema, "--port", String(port), "--hostname", "127.0.0.1", "--log-format", "json"];
+  const tip = command === "start" ? await chainTip(options.rpcUrl) : 0n;
+  const spawnedAt = performance.now();
   const child = spawn(ponderBin, args, { cwd: indexerDir, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
   const pid = child.pid;
   if (pid === undefined) throw new Error("could not start ponder");
@@ -153,6 +166,7 @@ export async function startIndexer(options: IndexerOptions, timeoutMs = 120_000)
     pid,
     schema,
     pgliteDir,
+    startup: { listeningMs: 0, readyMs: 0, caughtUpMs: 0 },
     log: () => tail.join("\n"),
     kill: () => signalGroup("SIGKILL", 5_000),
     stop: (graceMs = 10_000) => signalGroup("SIGTERM", graceMs),
@@ -165,14 +179,30 @@ export async function startIndexer(options: IndexerOptions, timeoutMs = 120_000)
     }
     try {
       const response = await fetch(`${indexer.url}/ready`, { signal: AbortSignal.timeout(2_000) });
-      if (response.status === 200) return indexer;
+      indexer.startup.listeningMs ||= performance.now() - spawnedAt;
+      if (response.status === 200) {
+        indexer.startup.readyMs ||= performance.now() - spawnedAt;
+        if ((await indexedBlock(indexer)) >= tip) {
+          indexer.startup.caughtUpMs = performance.now() - spawnedAt;
+          return indexer;
+        }
+      }
     } catch {
       // not listening yet
     }
-    await sleep(200);
+    await sleep(indexer.startup.listeningMs ? 20 : 200);
   }
   await indexer.stop();
   throw new Error(`ponder ${command} was not ready within ${timeoutMs / 1000} s:\n${indexer.log()}`);
+}
+
+async function chainTip(rpcUrl: string): Promise<bigint> {
+  const response = await fetch(rpcUrl, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_blockNumber", params: [] }),
+  });
+  return BigInt(((await response.json()) as { result: string }).result);
 }
 
 /** The block the indexer has indexed up to, from its /status. */

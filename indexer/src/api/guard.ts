@@ -12,6 +12,7 @@ export const MAX_ROWS = 5_000;
 const DEFAULT_PAGE = 50;
 /** What a `totalCount` costs: a count over every row the filter matches. */
 const COUNT_COST = 1_000;
+const PAGE_FIELDS = new Set(["items", "totalCount", "pageInfo"]);
 
 export type GraphqlRequest = { query?: unknown; variables?: unknown; operationName?: unknown };
 
@@ -39,41 +40,50 @@ export function refusal(request: GraphqlRequest): string | undefined {
   let rows = 0;
   let problem: string | undefined;
 
-  const walk = (set: SelectionSetNode, depth: number, multiplier: number, seen: Set<string>) => {
+  // `pageSize` is set when `set` is a page's own selection (`items`, `pageInfo`, `totalCount`): only what is
+  // under `items` repeats once per row of the page.
+  const walk = (set: SelectionSetNode, depth: number, multiplier: number, seen: Set<string>, pageSize?: number) => {
     for (const selection of set.selections) {
       if (problem) return;
       if (selection.kind === Kind.FRAGMENT_SPREAD) {
         const name = selection.name.value;
         const fragment = fragments.get(name);
         if (fragment === undefined || seen.has(name)) continue;
-        walk(fragment, depth, multiplier, new Set([...seen, name]));
+        walk(fragment, depth, multiplier, new Set([...seen, name]), pageSize);
         continue;
       }
       if (selection.kind === Kind.INLINE_FRAGMENT) {
-        walk(selection.selectionSet, depth, multiplier, seen);
+        walk(selection.selectionSet, depth, multiplier, seen, pageSize);
         continue;
       }
       const field = selection as FieldNode;
       if (field.alias) aliases += 1;
       if (aliases > MAX_ALIASES) return void (problem = `the query uses more than ${MAX_ALIASES} aliases`);
-      if (field.name.value === "totalCount") rows += COUNT_COST * multiplier;
+      if (pageSize !== undefined && field.name.value === "totalCount") rows += COUNT_COST * multiplier;
+      if (rows > MAX_ROWS) return void (problem = `the query may read more than ${MAX_ROWS} rows`);
       if (!field.selectionSet) continue;
       if (depth + 1 > MAX_DEPTH) return void (problem = `the query is nested deeper than ${MAX_DEPTH} levels`);
-      // A page (a field whose selection has `items`) multiplies what is under it by its size.
-      const isPage = field.selectionSet.selections.some((s) => s.kind === Kind.FIELD && s.name.value === "items");
-      let factor = 1;
+      if (pageSize !== undefined && (field.name.value === "items" || field.name.value === "pageInfo")) {
+        // The page's rows were counted with the page; `pageInfo` reads none.
+        walk(field.selectionSet, depth + 1, field.name.value === "items" ? multiplier * pageSize : multiplier, seen);
+        continue;
+      }
+      // A page (a field that selects `items`, `totalCount` or `pageInfo`) reads up to `limit` rows per row above it.
+      const isPage = field.selectionSet.selections.some((s) => s.kind === Kind.FIELD && PAGE_FIELDS.has(s.name.value));
       if (isPage) {
         const limitArg = field.arguments?.find((a) => a.name.value === "limit");
         const limit = limitArg ? valueOf(limitArg.value, variables) : DEFAULT_PAGE;
-        factor = typeof limit === "number" && Number.isFinite(limit) ? limit : DEFAULT_PAGE;
-        if (factor > MAX_PAGE) return void (problem = `a page may hold at most ${MAX_PAGE} rows (asked ${factor} for ${field.name.value})`);
-        rows += factor * multiplier;
-      } else if (field.name.value !== "items" && field.name.value !== "pageInfo") {
-        // A one-to-one relation: one more row per row above it (`items` and `pageInfo` only wrap a page).
+        const size = typeof limit === "number" && Number.isFinite(limit) ? limit : DEFAULT_PAGE;
+        if (size > MAX_PAGE) return void (problem = `a page may hold at most ${MAX_PAGE} rows (asked ${size} for ${field.name.value})`);
+        rows += size * multiplier;
+        if (rows > MAX_ROWS) return void (problem = `the query may read more than ${MAX_ROWS} rows`);
+        walk(field.selectionSet, depth + 1, multiplier, seen, size);
+      } else {
+        // A one-to-one relation: one more row per row above it.
         rows += multiplier;
+        if (rows > MAX_ROWS) return void (problem = `the query may read more than ${MAX_ROWS} rows`);
+        walk(field.selectionSet, depth + 1, multiplier, seen);
       }
-      if (rows > MAX_ROWS) return void (problem = `the query may read more than ${MAX_ROWS} rows`);
-      walk(field.selectionSet, depth + 1, multiplier * factor, seen);
     }
   };
   for (const definition of document.definitions) {
