@@ -9,7 +9,7 @@ import {
   modelRegistryAbi,
   stakeManagerAbi,
 } from "@vinfer/abis";
-import { chainId, deploymentOf, rpcUrl } from "./src/lib/deployment.ts";
+import { chainId, deploymentOf, rpcEndpoints } from "./src/lib/deployment.ts";
 
 function contract<const abi>(name: string, abi: abi) {
   const { address, startBlock } = deploymentOf(name);
@@ -22,7 +22,7 @@ export default createConfig({
   chains: {
     vinfer: {
       id: chainId,
-      rpc: rpcUrl,
+      rpc: rpcEndpoints(),
       pollingInterval: Number(process.env.VINFER_POLLING_MS ?? 250),
       disableCache: chainId === 31337,
     },

@@ -1,6 +1,6 @@
 // The ledger: commitments and their leaves, challenge commits, disputes, data demands, settlement, slashing,
 // rewards and bond reserves. Each leaf's status mirrors `inferenceStatus(commitmentId, leaf)`: a commitment's
-// settlement or slash changes every leaf at once, with one set-based UPDATE rather than one write per leaf.
+// settlement or slash changes every leaf's row in the store's cache, written in bulk when Ponder flushes.
 import { ponder } from "ponder:registry";
 import type { Context } from "ponder:registry";
 import {
@@ -13,7 +13,6 @@ import {
   request,
   stakeEvent,
 } from "ponder:schema";
-import { and, eq, ne } from "ponder";
 import { DataDemandStatus, DisputeStatus } from "@vinfer/abis";
 import { inferenceLeaf, merkleRoot } from "@vinfer/runtime";
 import type { Hex } from "viem";
@@ -35,27 +34,36 @@ async function recordCommitment(
 ) {
   const operator = lower(args.operator);
   const leaves = items.map((item) => inferenceLeaf(item.requestId, item.inputHash, item.outputHash));
-  const rows = [];
+  const rows: (typeof inference.$inferInsert)[] = [];
+  // Request ids first seen in this commitment, inserted together after the loop.
+  const fresh = new Map<Hex, typeof request.$inferInsert & { commits: number }>();
   for (let leafIndex = 0; leafIndex < items.length; ++leafIndex) {
     const item = items[leafIndex];
     // The ledger does not enforce request id uniqueness: a second commit of the same request id by the same
     // operator with another output is a conflict, flagged on both rows.
-    const prior = await db.find(request, { operator, requestId: item.requestId });
     let conflict = false;
-    if (prior === null) {
-      await db.insert(request).values({
-        operator,
-        requestId: item.requestId,
-        commitmentId: args.commitmentId,
-        leafIndex,
-        outputHash: item.outputHash,
-        commits: 1,
-      });
+    const earlier = fresh.get(item.requestId);
+    if (earlier !== undefined) {
+      // Twice in this very commitment.
+      earlier.commits += 1;
+      if (earlier.outputHash !== item.outputHash) conflict = rows[earlier.leafIndex].conflict = true;
     } else {
-      await db.update(request, { operator, requestId: item.requestId }).set({ commits: prior.commits + 1 });
-      if (prior.outputHash !== item.outputHash) {
-        conflict = true;
-        await db.update(inference, { commitmentId: prior.commitmentId, leafIndex: prior.leafIndex }).set({ conflict: true });
+      const prior = await db.find(request, { operator, requestId: item.requestId });
+      if (prior === null) {
+        fresh.set(item.requestId, {
+          operator,
+          requestId: item.requestId,
+          commitmentId: args.commitmentId,
+          leafIndex,
+          outputHash: item.outputHash,
+          commits: 1,
+        });
+      } else {
+        await db.update(request, { operator, requestId: item.requestId }).set({ commits: prior.commits + 1 });
+        if (prior.outputHash !== item.outputHash) {
+          conflict = true;
+          await db.update(inference, { commitmentId: prior.commitmentId, leafIndex: prior.leafIndex }).set({ conflict: true });
+        }
       }
     }
     rows.push({
@@ -75,6 +83,7 @@ async function recordCommitment(
       finalizedAt: null,
     });
   }
+  if (fresh.size > 0) await db.insert(request).values([...fresh.values()]);
   await db.insert(inference).values(rows);
   await db.insert(commitment).values({
     id: args.commitmentId,
@@ -203,6 +212,18 @@ ponder.on("InferenceLedger:DisputeResolved", async ({ event, context }) => {
   await updateProtocol(db, event.block.number, (p) => ({ disputesOpen: p.disputesOpen - 1 }));
 });
 
+/**
+ * Gives every leaf of a commitment (but `except`) its final status. The writes go through Ponder's store:
+ * the leaves were cached when the commitment was indexed, so this touches memory only, and Ponder writes all
+ * changed rows in one bulk statement when it flushes. A raw UPDATE would be one statement too, but Ponder must
+ * flush and then drop its whole cache before any raw write, which costs every later event a database read.
+ */
+async function setLeafStatuses(db: Db, commitmentId: Hex, count: number, status: "SETTLED" | "VOIDED", at: bigint, except?: number) {
+  for (let leafIndex = 0; leafIndex < count; ++leafIndex) {
+    if (leafIndex !== except) await db.update(inference, { commitmentId, leafIndex }).set({ status, finalizedAt: at });
+  }
+}
+
 ponder.on("InferenceLedger:CommitmentSettled", async ({ event, context }) => {
   const { db } = context;
   const c = await db.update(commitment, { id: event.args.commitmentId }).set({
@@ -211,16 +232,7 @@ ponder.on("InferenceLedger:CommitmentSettled", async ({ event, context }) => {
     closedAt: event.block.timestamp,
     closedTx: event.transaction.hash,
   });
-  // Every leaf of the commitment settles: one statement, however large the batch. A single commitment's one
-  // leaf goes through the store's cache instead (a raw statement first flushes every buffered write).
-  if (c.count === 1) {
-    await db.update(inference, { commitmentId: c.id, leafIndex: 0 }).set({ status: "SETTLED", finalizedAt: event.block.timestamp });
-  } else {
-    await db.sql
-      .update(inference)
-      .set({ status: "SETTLED", finalizedAt: event.block.timestamp })
-      .where(eq(inference.commitmentId, event.args.commitmentId));
-  }
+  await setLeafStatuses(db, c.id, c.count, "SETTLED", event.block.timestamp);
   await updateOperator(db, event.args.operator, (o) => ({ bondReserve: o.bondReserve + event.args.bond }));
   await updateProtocol(db, event.block.number, (p) => ({ inferencesSettled: p.inferencesSettled + c.count }));
 });
@@ -239,12 +251,7 @@ ponder.on("InferenceLedger:CommitmentSlashed", async ({ event, context }) => {
     closedTx: event.transaction.hash,
   });
   // The leaf proven wrong (or withheld) is fraudulent; every other leaf of the commitment is void.
-  if (c.count > 1) {
-    await db.sql
-      .update(inference)
-      .set({ status: "VOIDED", finalizedAt: event.block.timestamp })
-      .where(and(eq(inference.commitmentId, commitmentId), ne(inference.leafIndex, leaf)));
-  }
+  await setLeafStatuses(db, commitmentId, c.count, "VOIDED", event.block.timestamp, leaf);
   await db.update(inference, { commitmentId, leafIndex: leaf }).set({ status: "FRAUDULENT", finalizedAt: event.block.timestamp });
   await db.update(model, { id: c.modelId }).set((m) => ({ fraudulent: m.fraudulent + 1 }));
   await updateOperator(db, operator, (o) => ({ totalSlashed: o.totalSlashed + slashed }));

@@ -1,9 +1,8 @@
 // The positional Merkle tree shared by neuron leaves (weightsRoot) and inference batches
 // (docs/int8-mlp-profile.md, "The Merkle tree"): the last node of an odd level is promoted
 // unchanged, and proofs skip the levels where their node is promoted.
-import { concat, encodeAbiParameters, keccak256 } from "viem";
+import { concat, hexToBytes, keccak256 } from "viem";
 import type { Hex } from "viem";
-import { doubleHash } from "./hash.ts";
 
 function hashPair(left: Hex, right: Hex): Hex {
   return keccak256(concat([left, right]));
@@ -72,9 +71,15 @@ export function verifyMerkleProof(leaf: Hex, index: number, count: number, proof
   return used === proof.length && node === root.toLowerCase();
 }
 
-const inferenceParameters = [{ type: "bytes32" }, { type: "bytes32" }, { type: "bytes32" }] as const;
+const BYTES32 = /^0x[0-9a-fA-F]{64}$/;
 
-/** Leaf of an inference batch: keccak256(keccak256(abi.encode(requestId, inputHash, outputHash))). */
+/**
+ * Leaf of an inference batch: keccak256(keccak256(abi.encode(requestId, inputHash, outputHash))). The ABI
+ * encoding of three bytes32 is their concatenation, built directly: indexers hash every leaf they see.
+ */
 export function inferenceLeaf(requestId: Hex, inputHash: Hex, outputHash: Hex): Hex {
-  return doubleHash(encodeAbiParameters(inferenceParameters, [requestId, inputHash, outputHash]));
+  for (const [name, value] of [["requestId", requestId], ["inputHash", inputHash], ["outputHash", outputHash]] as const) {
+    if (!BYTES32.test(value)) throw new TypeError(`inferenceLeaf: ${name} must be 32 bytes of hex, got ${value}`);
+  }
+  return keccak256(keccak256(hexToBytes(`0x${requestId.slice(2)}${inputHash.slice(2)}${outputHash.slice(2)}`), "bytes"));
 }
