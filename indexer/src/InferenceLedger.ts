@@ -1,6 +1,7 @@
 // The ledger: commitments and their leaves, challenge commits, disputes, data demands, settlement, slashing,
 // rewards and bond reserves. Each leaf's status mirrors `inferenceStatus(commitmentId, leaf)`: a commitment's
-// settlement or slash changes every leaf's row in the store's cache, written in bulk when Ponder flushes.
+// settlement or slash changes every leaf's row: in the store's memory during the backfill, with one set-based
+// statement once live (see indexingLive).
 import { ponder } from "ponder:registry";
 import type { Context } from "ponder:registry";
 import {
@@ -15,8 +16,9 @@ import {
 } from "ponder:schema";
 import { DataDemandStatus, DisputeStatus } from "@vinfer/abis";
 import { inferenceLeaf, merkleRoot } from "@vinfer/runtime";
+import { and, eq, inArray, ne } from "ponder";
 import type { Hex } from "viem";
-import { enumName, resolverKindOf, updateOperator, updateProtocol } from "./lib/records.ts";
+import { enumName, indexingLive, resolverKindOf, updateOperator, updateProtocol } from "./lib/records.ts";
 
 type Db = Context["db"];
 type Leaf = { requestId: Hex; inputHash: Hex; outputHash: Hex };
@@ -35,6 +37,19 @@ async function recordCommitment(
   const operator = lower(args.operator);
   const leaves = items.map((item) => inferenceLeaf(item.requestId, item.inputHash, item.outputHash));
   const rows: (typeof inference.$inferInsert)[] = [];
+  // Live, a batch's leaves are written with set-based statements (see indexingLive), and the operator's
+  // earlier uses of its request ids come from one query instead of one read per leaf.
+  const bulk = items.length > 1 && (await indexingLive(db));
+  const known = bulk
+    ? new Map(
+        (
+          await db.sql
+            .select()
+            .from(request)
+            .where(and(eq(request.operator, operator), inArray(request.requestId, [...new Set(items.map((i) => i.requestId))])))
+        ).map((row) => [row.requestId, row] as const),
+      )
+    : undefined;
   // Request ids first seen in this commitment, inserted together after the loop.
   const fresh = new Map<Hex, typeof request.$inferInsert & { commits: number }>();
   for (let leafIndex = 0; leafIndex < items.length; ++leafIndex) {
@@ -48,7 +63,7 @@ async function recordCommitment(
       earlier.commits += 1;
       if (earlier.outputHash !== item.outputHash) conflict = rows[earlier.leafIndex].conflict = true;
     } else {
-      const prior = await db.find(request, { operator, requestId: item.requestId });
+      const prior = known !== undefined ? (known.get(item.requestId) ?? null) : await db.find(request, { operator, requestId: item.requestId });
       if (prior === null) {
         fresh.set(item.requestId, {
           operator,
@@ -83,8 +98,13 @@ async function recordCommitment(
       finalizedAt: null,
     });
   }
-  if (fresh.size > 0) await db.insert(request).values([...fresh.values()]);
-  await db.insert(inference).values(rows);
+  if (bulk) {
+    if (fresh.size > 0) await db.sql.insert(request).values([...fresh.values()]);
+    await db.sql.insert(inference).values(rows);
+  } else {
+    if (fresh.size > 0) await db.insert(request).values([...fresh.values()]);
+    await db.insert(inference).values(rows);
+  }
   await db.insert(commitment).values({
     id: args.commitmentId,
     modelId: args.modelId,
@@ -213,12 +233,19 @@ ponder.on("InferenceLedger:DisputeResolved", async ({ event, context }) => {
 });
 
 /**
- * Gives every leaf of a commitment (but `except`) its final status. The writes go through Ponder's store:
- * the leaves were cached when the commitment was indexed, so this touches memory only, and Ponder writes all
- * changed rows in one bulk statement when it flushes. A raw UPDATE would be one statement too, but Ponder must
- * flush and then drop its whole cache before any raw write, which costs every later event a database read.
+ * Gives every leaf of a commitment (but `except`) its final status. During the backfill the leaves are in
+ * Ponder's store, cached when the commitment was indexed: updating them there touches memory only, and Ponder
+ * writes the changed rows in bulk when it flushes. Live, they would be read one by one: one set-based UPDATE.
  */
 async function setLeafStatuses(db: Db, commitmentId: Hex, count: number, status: "SETTLED" | "VOIDED", at: bigint, except?: number) {
+  if (count > 1 && (await indexingLive(db))) {
+    const leaves = eq(inference.commitmentId, commitmentId);
+    await db.sql
+      .update(inference)
+      .set({ status, finalizedAt: at })
+      .where(except === undefined ? leaves : and(leaves, ne(inference.leafIndex, except)));
+    return;
+  }
   for (let leafIndex = 0; leafIndex < count; ++leafIndex) {
     if (leafIndex !== except) await db.update(inference, { commitmentId, leafIndex }).set({ status, finalizedAt: at });
   }

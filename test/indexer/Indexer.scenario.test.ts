@@ -13,13 +13,12 @@ import { accuse, confirmed, honestPlayer, playGame } from "@vinfer/sdk";
 import { getAddress, keccak256, maxUint256, parseEther, stringToBytes } from "viem";
 import { runScenario } from "../../scripts/demo/scenario.ts";
 import { mnistInputs } from "../bisection/fixtures.ts";
-import { getJson, graphql, protocolAt, root, startChain, startIndexer, waitForBlock } from "./harness.ts";
+import { getJson, graphql, protocolAt, root, startChain, startIndexer, upperSnake, waitForBlock } from "./harness.ts";
 import type { Indexer } from "./harness.ts";
 import { startPostgres } from "./postgres.ts";
 import type { Postgres } from "./postgres.ts";
 
 const MAX_BATCH = 2048;
-const upper = (name: string) => name.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toUpperCase();
 const requestIdOf = (label: string) => keccak256(stringToBytes(`indexer-test/${label}`));
 
 type Receipt = {
@@ -184,11 +183,11 @@ describe("Indexer: a whole scenario, compared with the contracts", function () {
           { id: commitmentId },
         );
         expect(body.data!.commitment).to.deep.equal({
-          status: upper(CommitmentStatus[onChain.status]),
+          status: upperSnake(CommitmentStatus[onChain.status]),
           count: onChain.count,
           operator: onChain.operator.toLowerCase(),
         });
-        seen.add(upper(CommitmentStatus[onChain.status]));
+        seen.add(upperSnake(CommitmentStatus[onChain.status]));
         // Every leaf, paged with cursors through GraphQL.
         const statuses: string[] = [];
         let after: string | null = null;
@@ -208,7 +207,7 @@ describe("Indexer: a whole scenario, compared with the contracts", function () {
         } while (after !== null);
         expect(statuses.length).to.equal(onChain.count);
         const expected = await Promise.all(
-          statuses.map(async (_, i) => upper(InferenceStatus[await ledger.read.inferenceStatus([commitmentId, BigInt(i)])])),
+          statuses.map(async (_, i) => upperSnake(InferenceStatus[await ledger.read.inferenceStatus([commitmentId, BigInt(i)])])),
         );
         expect(statuses).to.deep.equal(expected);
         leaves += statuses.length;

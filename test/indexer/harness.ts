@@ -239,3 +239,6 @@ export async function getJson<T = unknown>(indexer: Indexer, path: string) {
 }
 
 export type { DevChain };
+
+/** A contract enum member's name as the indexer spells it: `FraudulentLeaf` → `FRAUDULENT_LEAF`. */
+export const upperSnake = (name: string) => name.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toUpperCase();

@@ -1,6 +1,7 @@
 // Rows every handler file touches: the protocol totals and an account's record, created on first sight.
 import type { Context } from "ponder:registry";
 import { operator, protocol } from "ponder:schema";
+import { sql } from "ponder";
 import type { Hex } from "viem";
 
 type Db = Context["db"];
@@ -67,4 +68,23 @@ export function resolverKindOf(contracts: Context["contracts"], address: Hex) {
   if (a === contracts.BisectionResolver.address.toLowerCase()) return "BISECTION" as const;
   if (a === contracts.CommitteeResolver.address.toLowerCase()) return "COMMITTEE" as const;
   return "OTHER" as const;
+}
+
+let live = false;
+
+/**
+ * Whether Ponder has finished the backfill and indexes block by block. How to write many rows cheaply depends
+ * on it: during the backfill Ponder's store holds every row in memory and a raw SQL write would make it flush
+ * and drop that whole cache; once live, the store holds only rows it prefetched for the block, so each
+ * row-by-row access is a database read, and one set-based statement is the cheap way.
+ */
+export async function indexingLive(db: Db): Promise<boolean> {
+  if (live) return true;
+  // Ponder's own metadata lives beside the app's tables, in the schema they carry (none with PGlite).
+  const schema = (protocol as unknown as Record<symbol, string | undefined>)[Symbol.for("drizzle:Schema")];
+  const meta = schema === undefined ? sql.raw(`"_ponder_meta"`) : sql.raw(`"${schema.replaceAll('"', '""')}"."_ponder_meta"`);
+  const result = await db.sql.execute(sql`select (value ->> 'is_ready')::int as ready from ${meta} where key = 'app'`);
+  const rows = ((result as { rows?: unknown[] }).rows ?? (result as unknown as unknown[])) as { ready: number | null }[];
+  live = rows[0]?.ready === 1;
+  return live;
 }
