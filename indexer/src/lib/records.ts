@@ -71,6 +71,7 @@ export function resolverKindOf(contracts: Context["contracts"], address: Hex) {
 }
 
 let live = false;
+let lastAsked = -Infinity;
 
 /**
  * Whether Ponder has finished the backfill and indexes block by block. How to write many rows cheaply depends
@@ -79,7 +80,11 @@ let live = false;
  * row-by-row access is a database read, and one set-based statement is the cheap way.
  */
 export async function indexingLive(db: Db): Promise<boolean> {
-  if (live) return true;
+  // Once live, always live. Before that, ask at most once a second: Ponder parses every raw query, which
+  // would cost the backfill more than it saves, and a late answer only means one more second on the
+  // (correct, slower) row-by-row path.
+  if (live || performance.now() - lastAsked < 1_000) return live;
+  lastAsked = performance.now();
   // Ponder's own metadata lives beside the app's tables, in the schema they carry (none with PGlite).
   const schema = (protocol as unknown as Record<symbol, string | undefined>)[Symbol.for("drizzle:Schema")];
   const meta = schema === undefined ? sql.raw(`"_ponder_meta"`) : sql.raw(`"${schema.replaceAll('"', '""')}"."_ponder_meta"`);
