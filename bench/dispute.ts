@@ -12,7 +12,8 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { encodeFunctionData, hexToBytes } from "viem";
 import type { Hex } from "viem";
 import { infer, stepWitness, trace, vectorHash } from "@vinfer/runtime";
-import { confirmed, encodeWitness, faultyTrace, GameStatus, honestPlayer, playerWithStates, playGame } from "@vinfer/sdk";
+import { encodeWitness, GameStatus, honestPlayer, playGame } from "@vinfer/sdk";
+import { confirmed, faultyTrace, playerWithStates } from "@vinfer/sdk/testing";
 import { viem } from "../test/helpers/system.ts";
 import { challengeInference, commitMnistBatch, deployBisection, mnistBatch, mnistModel } from "../test/bisection/fixtures.ts";
 import type { BisectionSystem } from "../test/bisection/fixtures.ts";
@@ -51,10 +52,14 @@ async function dispute(system: BisectionSystem, operatorLies: boolean) {
   const claimed = operatorLies ? vectorHash(honest[DISPUTED].output) : fault.outputHash;
   const challenge = await challengeInference(system, commitmentId, DISPUTED, batch[DISPUTED].inference, proof(DISPUTED), claimed);
   const faultyPlayer = (role: "operator" | "challenger") => playerWithStates(role, model, input, fault.states);
-  const { moves, game } = await playGame(publicClient, system.resolver.address, challenge.disputeId, [
-    { player: operatorLies ? faultyPlayer("operator") : honestPlayer("operator", model, input), wallet: system.operator },
-    { player: operatorLies ? honestPlayer("challenger", model, input) : faultyPlayer("challenger"), wallet: system.challenger },
-  ]);
+  const { moves, game } = await playGame(publicClient, {
+    contracts: system.contracts,
+    disputeId: challenge.disputeId,
+    sides: [
+      { player: operatorLies ? faultyPlayer("operator") : honestPlayer("operator", model, input), client: system.operator },
+      { player: operatorLies ? honestPlayer("challenger", model, input) : faultyPlayer("challenger"), client: system.challenger },
+    ],
+  });
   if (game.status !== (operatorLies ? GameStatus.ChallengerWon : GameStatus.OperatorWon) || game.lo !== FAULT_STEP) {
     throw new Error(`unexpected end: status ${game.status} at step ${game.lo}`);
   }

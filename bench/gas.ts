@@ -9,11 +9,13 @@ import { writeFileSync, mkdirSync } from "node:fs";
 import { network } from "hardhat";
 import { createRequire } from "node:module";
 import { readFileSync } from "node:fs";
-import { keccak256, parseEther, stringToBytes, hexToBytes, toHex, type Hex } from "viem";
+import { keccak256, parseEther, stringToBytes, hexToBytes, type Hex } from "viem";
 import VinferModule from "../ignition/modules/Vinfer.ts";
-import { heldOutInputs, infer, inferenceLeaf, merkleProof, merkleRoot, parseModel, profileHash, vectorHash } from "@vinfer/runtime";
-import type { MnistDigits } from "@vinfer/runtime";
-import { accuse, confirmed } from "@vinfer/sdk";
+import { infer, inferenceLeaf, merkleProof, merkleRoot, parseModel, profileHash, vectorHash } from "@vinfer/runtime";
+import { heldOutInputs } from "@vinfer/runtime/training";
+import type { MnistDigits } from "@vinfer/runtime/training";
+import { challenge, commit, commitBatch, demandData, deposit, fundBondReserve, getVinferContracts, publishInput, registerModel, settle } from "@vinfer/sdk";
+import type { WriteResult } from "@vinfer/sdk";
 
 const BATCH_SIZES = [1, 16, 64, 256] as const;
 const TX_INTRINSIC = 21_000n;
@@ -22,14 +24,19 @@ const FLOOR_PER_TOKEN = 10n;
 const { viem, ignition, networkHelpers } = await network.create();
 const publicClient = await viem.getPublicClient();
 const [deployer, operator, challenger] = await viem.getWalletClients();
-const { token, registry, stakeManager, ledger, committeeResolver, bisectionResolver } = await ignition.deploy(VinferModule);
+const { token, stakeManager, ledger, committeeResolver, bisectionResolver } = await ignition.deploy(VinferModule);
 
 for (const wallet of [operator, challenger]) {
   await token.write.mint([wallet.account.address, parseEther("1000000")]);
   await token.write.approve([stakeManager.address, 2n ** 256n - 1n], { account: wallet.account });
 }
-await stakeManager.write.deposit([parseEther("100000")], { account: operator.account });
-await ledger.write.fundBondReserve([parseEther("50000")], { account: operator.account });
+const contracts = await getVinferContracts(publicClient, {
+  ledger: ledger.address,
+  bisectionResolver: bisectionResolver.address,
+  committeeResolver: committeeResolver.address,
+});
+await deposit(operator, { contracts, amount: parseEther("100000") });
+await fundBondReserve(operator, { contracts, amount: parseEther("50000") });
 const spec = {
   weightsRoot: keccak256(stringToBytes("bench-weights")),
   profileHash: keccak256(stringToBytes("bench-profile")),
@@ -40,8 +47,7 @@ const spec = {
   challengerBond: parseEther("5"),
   uri: "ipfs://bench",
 };
-await registry.write.registerModel([spec], { account: deployer.account });
-const modelId = await registry.read.computeModelId([deployer.account.address, spec]);
+const { modelId } = await registerModel(deployer, { contracts, ...spec });
 
 let seed = 0;
 const inference = () => {
@@ -50,8 +56,7 @@ const inference = () => {
   return { requestId: tag("request"), inputHash: tag("input"), outputHash: tag("output") };
 };
 
-async function measure(hash: Hex) {
-  const receipt = await confirmed(publicClient, hash, "benchmarked transaction");
+async function measure({ hash, receipt }: WriteResult) {
   const tx = await publicClient.getTransaction({ hash });
   return { gas: receipt.gasUsed, floor: calldataFloor(tx.input) };
 }
@@ -72,9 +77,7 @@ const add = (action: string, gas: bigint, floor: bigint, per = 1n) =>
   rows.push({ action, gas: Number(gas / per), floor: Number(floor / per) });
 
 const single = inference();
-const commitGas = await measure(
-  await ledger.write.commit([modelId, single.requestId, single.inputHash, single.outputHash], { account: operator.account }),
-);
+const commitGas = await measure(await commit(operator, { contracts, modelId, inference: single }));
 add("commit (1 inference)", commitGas.gas, commitGas.floor);
 
 const perInference: Record<string, number> = {};
@@ -83,8 +86,7 @@ let batch256Id: Hex = "0x";
 let leafFloor = 0n;
 for (const size of BATCH_SIZES) {
   const items = Array.from({ length: size }, inference);
-  const hash = await ledger.write.commitBatch([modelId, items], { account: operator.account });
-  const { gas, floor } = await measure(hash);
+  const { gas, floor } = await measure(await commitBatch(operator, { contracts, modelId, inferences: items }));
   add(`commitBatch per inference @${size}`, gas, floor, BigInt(size));
   perInference[String(size)] = Number(gas / BigInt(size));
   if (size === 256) {
@@ -99,16 +101,16 @@ for (const size of BATCH_SIZES) {
 // Challenge inference 200 of the 256-leaf batch (an 8-hash proof) with the committee resolver: commit, then reveal.
 const leaves = batch256.map((i) => inferenceLeaf(i.requestId, i.inputHash, i.outputHash));
 const target = batch256[200];
-const committeeChallenge = await accuse(publicClient, challenger, {
-  ledger: ledger.address,
+const committeeChallenge = await challenge(challenger, {
+  contracts,
   commitmentId: batch256Id,
   leafIndex: 200n,
   inference: target,
   proof: merkleProof(leaves, 200),
   claimedOutputHash: keccak256(stringToBytes("other")),
 });
-const challengeGas = await measure(committeeChallenge.reveal.transactionHash);
-const commitGasOnly = await measure(committeeChallenge.commit.transactionHash);
+const challengeGas = await measure(committeeChallenge);
+const commitGasOnly = await measure(committeeChallenge.commit);
 add("challenge commit (hidden, deposit)", commitGasOnly.gas, commitGasOnly.floor);
 add("challenge reveal (committee, leaf of 256)", challengeGas.gas, challengeGas.floor);
 
@@ -116,46 +118,40 @@ add("challenge reveal (committee, leaf of 256)", challengeGas.gas, challengeGas.
 // (commit + reveal, the game opened) and one whose 784-byte input is demanded and published on chain.
 const model = parseModel(readFileSync(new URL("../models/mnist-mlp.json", import.meta.url), "utf8"));
 const mnistSpec = { ...spec, weightsRoot: model.weightsRoot, profileHash, traceLength: model.traceLength, resolver: bisectionResolver.address, uri: "models/mnist-mlp.json" };
-await registry.write.registerModel([mnistSpec], { account: deployer.account });
-const mnistModelId = await registry.read.computeModelId([deployer.account.address, mnistSpec]);
+const { modelId: mnistModelId } = await registerModel(deployer, { contracts, ...mnistSpec, model });
 const digits = heldOutInputs(createRequire(import.meta.url)("mnist") as MnistDigits).inputs.slice(0, 16);
 const mnistItems = digits.map((input, k) => ({
   requestId: keccak256(stringToBytes(`bench-mnist:${k}`)),
   inputHash: vectorHash(input),
   outputHash: vectorHash(infer(model, input)),
 }));
-await ledger.write.commitBatch([mnistModelId, mnistItems], { account: operator.account });
+const { commitmentId: mnistId } = await commitBatch(operator, { contracts, modelId: mnistModelId, inferences: mnistItems });
 const mnistLeaves = mnistItems.map((i) => inferenceLeaf(i.requestId, i.inputHash, i.outputHash));
-const mnistId = await ledger.read.computeCommitmentId([mnistModelId, operator.account.address, merkleRoot(mnistLeaves)]);
-const bisectionChallenge = await accuse(publicClient, challenger, {
-  ledger: ledger.address,
+const bisectionChallenge = await challenge(challenger, {
+  contracts,
   commitmentId: mnistId,
   leafIndex: 3n,
   inference: mnistItems[3],
   proof: merkleProof(mnistLeaves, 3),
   claimedOutputHash: keccak256(stringToBytes("a wrong claim")),
 });
-const bisectionCommit = await measure(bisectionChallenge.commit.transactionHash);
-const bisectionReveal = await measure(bisectionChallenge.reveal.transactionHash);
+const bisectionCommit = await measure(bisectionChallenge.commit);
+const bisectionReveal = await measure(bisectionChallenge);
 add("challenge reveal (bisection, leaf of 16)", bisectionReveal.gas, bisectionReveal.floor);
 add("challenge total, bisection (commit + reveal)", bisectionCommit.gas + bisectionReveal.gas, bisectionCommit.floor + bisectionReveal.floor);
 
-const demand = await accuse(publicClient, challenger, {
-  ledger: ledger.address,
+const demand = await demandData(challenger, {
+  contracts,
   commitmentId: mnistId,
   leafIndex: 5n,
   inference: mnistItems[5],
   proof: merkleProof(mnistLeaves, 5),
 });
-const demandCommit = await measure(demand.commit.transactionHash);
-const demandReveal = await measure(demand.reveal.transactionHash);
+const demandCommit = await measure(demand.commit);
+const demandReveal = await measure(demand);
 add("availability demand (commit + reveal)", demandCommit.gas + demandReveal.gas, demandCommit.floor + demandReveal.floor);
 const input = digits[5];
-const answer = await measure(
-  await ledger.write.publishInput([demand.id, mnistId, 5n, toHex(new Uint8Array(input.buffer, input.byteOffset, input.byteLength))], {
-    account: operator.account,
-  }),
-);
+const answer = await measure(await publishInput(operator, { contracts, demandId: demand.demandId, commitmentId: mnistId, leafIndex: 5n, input }));
 add("availability answer (784-byte MNIST input)", answer.gas, answer.floor);
 
 await networkHelpers.time.increase(601);
@@ -164,7 +160,7 @@ const singleId = await ledger.read.computeCommitmentId([
   operator.account.address,
   inferenceLeaf(single.requestId, single.inputHash, single.outputHash),
 ]);
-const settleGas = await measure(await ledger.write.settle([singleId]));
+const settleGas = await measure(await settle(deployer, { contracts, commitmentId: singleId }));
 add("settle", settleGas.gas, settleGas.floor);
 
 const results = {

@@ -96,14 +96,26 @@ const body = [
   ),
 ].join("\n");
 
-/** Every enum the protocol's interfaces declare, member names in declaration order (index = on-chain value). */
+/**
+ * Every enum the protocol's interfaces declare, twice: values by member name (`GameStatus.OperatorWon === 4`) and
+ * member names by on-chain value (`GameStatusNames[4] === "OperatorWon"`).
+ */
 function enumsOf(dir: string): string[] {
   const out: string[] = [];
   for (const file of readdirSync(dir).filter((f) => f.endsWith(".sol")).sort()) {
     const source = readFileSync(join(dir, file), "utf8").replace(/\/\/[^\n]*/g, "");
     for (const [, name, members] of source.matchAll(/enum\s+(\w+)\s*\{([^}]*)\}/g)) {
       const names = members.split(",").map((m) => m.trim()).filter(Boolean);
-      out.push(`/** \`${file.replace(/\.sol$/, "")}.${name}\`: member names by on-chain value. */\nexport const ${name} = ${JSON.stringify(names)} as const;\n`);
+      const where = `${file.replace(/\.sol$/, "")}.${name}`;
+      const values = Object.fromEntries(names.map((n, i) => [n, i]));
+      out.push(
+        `/** \`${where}\`: on-chain values by member name. */\n` +
+          `export const ${name} = ${JSON.stringify(values)} as const;\n` +
+          `export type ${name} = (typeof ${name})[keyof typeof ${name}];\n` +
+          `/** \`${where}\`: member names by on-chain value. */\n` +
+          `export const ${name}Names = ${JSON.stringify(names)} as const;\n` +
+          `export type ${name}Name = (typeof ${name}Names)[number];\n`,
+      );
     }
   }
   return out;

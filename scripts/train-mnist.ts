@@ -8,8 +8,8 @@
 import { createHash } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { argmax, serializeModel } from "@vinfer/runtime";
 import {
-  argmax,
   HELD_OUT_FRACTION,
   heldOutInputs,
   int8Accuracy,
@@ -17,9 +17,8 @@ import {
   mnistSplit,
   quantizeMlp,
   seededRandom,
-  serializeModel,
-} from "@vinfer/runtime";
-import type { FloatLayer, MnistDigits, MnistSample } from "@vinfer/runtime";
+} from "@vinfer/runtime/training";
+import type { FloatLayer, MnistDigits, MnistSample } from "@vinfer/runtime/training";
 
 const SEED = 20240607;
 const HIDDEN = 64;

@@ -4,7 +4,7 @@
 import { ponder } from "ponder:registry";
 import type { Context } from "ponder:registry";
 import { bisectionMove, dispute } from "ponder:schema";
-import { GameStatus, Outcome, Party } from "@vinfer/abis";
+import { GameStatusNames, OutcomeNames, PartyNames } from "@vinfer/abis";
 import type { Hex } from "viem";
 import { enumName } from "./lib/records.ts";
 
@@ -84,11 +84,11 @@ ponder.on("BisectionResolver:StepProven", async ({ event, context }) => {
 
 ponder.on("BisectionResolver:MoveTimedOut", async ({ event, context }) => {
   const { disputeId, party, deadline } = event.args;
-  const name = enumName(Party, party);
+  const name = enumName(PartyNames, party);
   await move(context, event, disputeId, { kind: "TIMEOUT", party: name, deadline: BigInt(deadline) }, { timedOutParty: name });
 });
 
 ponder.on("BisectionResolver:GameEnded", async ({ event, context }) => {
   const { disputeId, status, outcome } = event.args;
-  await move(context, event, disputeId, { kind: "ENDED", outcome: enumName(Outcome, outcome) }, { gameStatus: enumName(GameStatus, status) });
+  await move(context, event, disputeId, { kind: "ENDED", outcome: enumName(OutcomeNames, outcome) }, { gameStatus: enumName(GameStatusNames, status) });
 });

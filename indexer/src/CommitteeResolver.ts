@@ -1,7 +1,7 @@
 // The committee: ballots and votes on disputes of non-deterministic models.
 import { ponder } from "ponder:registry";
 import { committeeVote, dispute } from "ponder:schema";
-import { BallotStatus } from "@vinfer/abis";
+import { BallotStatusNames } from "@vinfer/abis";
 import type { Hex } from "viem";
 import { enumName } from "./lib/records.ts";
 
@@ -28,5 +28,5 @@ ponder.on("CommitteeResolver:VoteCast", async ({ event, context }) => {
 
 // The outcome itself arrives with the ledger's DisputeResolved; the ballot keeps how it closed.
 ponder.on("CommitteeResolver:BallotClosed", async ({ event, context }) => {
-  await context.db.update(dispute, { id: event.args.disputeId }).set({ ballotStatus: enumName(BallotStatus, event.args.status) });
+  await context.db.update(dispute, { id: event.args.disputeId }).set({ ballotStatus: enumName(BallotStatusNames, event.args.status) });
 });

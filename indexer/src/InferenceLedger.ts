@@ -14,7 +14,7 @@ import {
   request,
   stakeEvent,
 } from "ponder:schema";
-import { DataDemandStatus, DisputeStatus } from "@vinfer/abis";
+import { DataDemandStatusNames, DisputeStatusNames } from "@vinfer/abis";
 import { inferenceLeaf, merkleRoot } from "@vinfer/runtime";
 import { and, eq, inArray, ne } from "ponder";
 import type { Hex } from "viem";
@@ -217,7 +217,7 @@ ponder.on("InferenceLedger:DisputeOpened", async ({ event, context }) => {
 
 ponder.on("InferenceLedger:DisputeResolved", async ({ event, context }) => {
   const { db } = context;
-  const status = enumName(DisputeStatus, event.args.status) as "OPERATOR_FAULT" | "CHALLENGER_FAULT" | "NO_FAULT";
+  const status = enumName(DisputeStatusNames, event.args.status) as "OPERATOR_FAULT" | "CHALLENGER_FAULT" | "NO_FAULT";
   const d = await db.update(dispute, { id: event.args.disputeId }).set({
     status,
     closedAt: event.block.timestamp,
@@ -338,7 +338,7 @@ ponder.on("InferenceLedger:InputPublished", async ({ event, context }) => {
 
 ponder.on("InferenceLedger:DataDemandClosed", async ({ event, context }) => {
   const { db } = context;
-  const status = enumName(DataDemandStatus, event.args.status) as "COLLECTED" | "WITHHELD";
+  const status = enumName(DataDemandStatusNames, event.args.status) as "COLLECTED" | "WITHHELD";
   const d = await db.update(dataDemand, { id: event.args.demandId }).set((row) => ({
     status,
     closedAt: row.closedAt ?? event.block.timestamp,

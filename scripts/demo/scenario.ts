@@ -10,7 +10,6 @@ import { bisectionResolverAbi, inferenceLedgerAbi } from "@vinfer/abis";
 import {
   argmax,
   forward,
-  heldOutInputs,
   infer,
   inferenceLeaf,
   merkleProof,
@@ -19,9 +18,28 @@ import {
   stepPosition,
   vectorHash,
 } from "@vinfer/runtime";
-import type { Hex, Int8Model, MnistDigits } from "@vinfer/runtime";
-import { accuse, confirmed, faultyTrace, GameStatus, honestPlayer, playerWithStates, playGame } from "@vinfer/sdk";
-import type { Player, Wallet } from "@vinfer/sdk";
+import type { Hex, Int8Model } from "@vinfer/runtime";
+import { heldOutInputs } from "@vinfer/runtime/training";
+import type { MnistDigits } from "@vinfer/runtime/training";
+import {
+  challenge,
+  claim,
+  commitBatch,
+  CommitmentStatusNames,
+  deposit,
+  fundBondReserve,
+  GameStatus,
+  getVinferContracts,
+  honestPlayer,
+  InferenceStatusNames,
+  OutcomeNames,
+  payChallengerReward,
+  playGame,
+  registerModel,
+  settleMany,
+} from "@vinfer/sdk";
+import type { Player, WriteClient } from "@vinfer/sdk";
+import { confirmed, faultyTrace, playerWithStates } from "@vinfer/sdk/testing";
 import { formatEther, getAddress, keccak256, parseEther, parseEventLogs, stringToBytes } from "viem";
 import type { Address, TransactionReceipt } from "viem";
 import VinferModule from "../../ignition/modules/Vinfer.ts";
@@ -33,9 +51,6 @@ const STAKE = parseEther("1000");
 const RESERVE = parseEther("500");
 const CHEATED_INFERENCE = 7; // position in the cheater's batch of one digit per class
 
-const CommitmentStatus = ["NONE", "PENDING", "DISPUTED", "SETTLED", "SLASHED"] as const;
-const InferenceStatus = ["NONE", "PENDING", "DISPUTED", "SETTLED", "FRAUDULENT", "VOIDED"] as const;
-const Outcome = ["None", "OperatorFault", "ChallengerFault", "NoFault"] as const;
 
 export type Log = (line?: string) => void;
 
@@ -70,7 +85,7 @@ export async function runScenario(log: Log, url?: string): Promise<void> {
   const deploymentId = `devchain-${process.pid}`;
   const journal = new URL(`ignition/deployments/${deploymentId}`, root);
   rmSync(journal, { recursive: true, force: true });
-  const { token, registry, stakeManager, ledger, bisectionResolver } = await ignition.deploy(VinferModule, {
+  const { token, stakeManager, ledger, bisectionResolver } = await ignition.deploy(VinferModule, {
     deploymentId,
     displayUi: false,
   });
@@ -91,8 +106,8 @@ export async function runScenario(log: Log, url?: string): Promise<void> {
     challengerBond: CHALLENGER_BOND,
     uri: "models/mnist-mlp.json",
   };
-  await mined("registerModel", await registry.write.registerModel([spec], { account: deployer.account }));
-  const modelId = await registry.read.computeModelId([deployer.account.address, spec]);
+  const contracts = await getVinferContracts(publicClient, { ledger: ledger.address, bisectionResolver: bisectionResolver.address });
+  const { modelId } = await registerModel(deployer, { contracts, model, ...spec, resolver: "bisection" });
   const widths = [model.inputWidth, ...model.layers.map((l) => l.outWidth)].join("-");
   log(`model       MNIST ${widths} from models/mnist-mlp.json: ${model.traceLength}-step trace, weightsRoot ${short(model.weightsRoot)}`);
   log(
@@ -105,9 +120,8 @@ export async function runScenario(log: Log, url?: string): Promise<void> {
     await mined("mint", await token.write.mint([wallet.account.address, STAKE]));
   }
   for (const wallet of [honestOp, cheaterOp]) {
-    await mined("approve", await token.write.approve([stakeManager.address, STAKE], { account: wallet.account }));
-    await mined("deposit", await stakeManager.write.deposit([STAKE], { account: wallet.account }));
-    await mined("fundBondReserve", await ledger.write.fundBondReserve([RESERVE], { account: wallet.account }));
+    await deposit(wallet, { contracts, amount: STAKE });
+    await fundBondReserve(wallet, { contracts, amount: RESERVE });
   }
   log(`stake       each operator mints and deposits ${amount(STAKE)}, ${amount(RESERVE)} of it into its bond reserve; the challenger mints ${amount(STAKE)}`);
 
@@ -126,14 +140,12 @@ export async function runScenario(log: Log, url?: string): Promise<void> {
   const served = new Map<Hex, Served[]>();
   const commitments: { id: Hex; name: string; operator: Address; count: number; deadline: number }[] = [];
 
-  async function commit(name: string, wallet: Wallet, items: Served[]) {
+  async function commit(name: string, wallet: WriteClient, items: Served[]) {
     const inferences = items.map((s) => ({ requestId: s.requestId, inputHash: vectorHash(s.input), outputHash: vectorHash(s.output) }));
-    const receipt = await mined(`commitBatch (${name})`, await ledger.write.commitBatch([modelId, inferences], { account: wallet.account }));
-    const [event] = parseEventLogs({ abi: inferenceLedgerAbi, logs: receipt.logs, eventName: "BatchCommitted" });
-    const { commitmentId, bond, challengeDeadline } = event.args;
+    const { commitmentId, bond, challengeDeadline, receipt } = await commitBatch(wallet, { contracts, modelId, inferences });
     endpoints.set(commitmentId, { inputs: items.map((s) => s.input), outputs: items.map((s) => s.output) });
     served.set(commitmentId, items);
-    commitments.push({ id: commitmentId, name, operator: wallet.account.address, count: items.length, deadline: challengeDeadline });
+    commitments.push({ id: commitmentId, name, operator: wallet.account.address, count: items.length, deadline: Number(challengeDeadline) });
     return { commitmentId, bond, gas: receipt.gasUsed };
   }
 
@@ -203,22 +215,21 @@ export async function runScenario(log: Log, url?: string): Promise<void> {
   const leaves = finding.items.map((i) => inferenceLeaf(i.requestId, i.inputHash, i.outputHash));
   const proof = leaves.length === 1 ? [] : merkleProof(leaves, finding.index);
   const bond = await ledger.read.challengeBond([finding.commitmentId]);
-  const deposit = await ledger.read.challengeDeposit();
-  await mined("approve", await token.write.approve([stakeManager.address, bond], { account: challenger.account }));
+  const challengeDeposit = await ledger.read.challengeDeposit();
   // Commit first (the commit names nothing, so the cheater cannot front-run it), then reveal.
-  const accusation = await accuse(publicClient, challenger, {
-    ledger: ledger.address,
+  const accusation = await challenge(challenger, {
+    contracts,
     commitmentId: finding.commitmentId,
     leafIndex: BigInt(finding.index),
     inference: finding.items[finding.index],
     proof,
     claimedOutputHash: finding.truth,
   });
-  const disputeId = accusation.id;
-  const challengeGas = accusation.commit.gasUsed + accusation.reveal.gasUsed;
+  const disputeId = accusation.disputeId;
+  const challengeGas = accusation.commit.receipt.gasUsed + accusation.receipt.gasUsed;
   log(
-    `            commits to a hidden challenge with the ${amount(deposit)} deposit (${gasText(accusation.commit.gasUsed)}), then reveals it: ` +
-      `inference #${finding.index}, its Merkle proof (${proof.length} hashes), bond topped up to ${amount(bond)}: dispute #${disputeId}, ${gasText(accusation.reveal.gasUsed)}`,
+    `            commits to a hidden challenge with the ${amount(challengeDeposit)} deposit (${gasText(accusation.commit.receipt.gasUsed)}), then reveals it: ` +
+      `inference #${finding.index}, its Merkle proof (${proof.length} hashes), bond topped up to ${amount(bond)}: dispute #${disputeId}, ${gasText(accusation.receipt.gasUsed)}`,
   );
 
   // ── the bisection game ──────────────────────────────────────────────────────────────────────────────
@@ -236,33 +247,30 @@ export async function runScenario(log: Log, url?: string): Promise<void> {
   log(`bisection   dispute #${disputeId} over trace steps [0, ${model.traceLength}]:`);
   let round = 0;
   let bisectionGas = 0n;
-  const { moves, game } = await playGame(
-    publicClient,
-    bisectionResolver.address,
+  const { moves, game } = await playGame(publicClient, {
+    contracts,
     disputeId,
-    [
-      { player: operatorPlayer, wallet: defenderWallet },
-      { player: challengerPlayer, wallet: challenger },
+    sides: [
+      { player: operatorPlayer, client: defenderWallet },
+      { player: challengerPlayer, client: challenger },
     ],
-    {
-      onMove({ role, move, gasUsed }, before) {
-        const side = role === "operator" ? defender.name : "challenger";
-        if (move.type === "postMidState") {
-          round++;
-          bisectionGas += gasUsed;
-          log(`  round ${round}   ${side} posts s_${move.step} ${short(move.state)} for [${before.lo}, ${before.hi}]`.padEnd(86) + gasText(gasUsed));
-        } else if (move.type === "respond") {
-          bisectionGas += gasUsed;
-          const [lo, hi] = move.agree ? [move.step, before.hi] : [before.lo, move.step];
-          log(`            ${side} ${move.agree ? "agrees   " : "disagrees"} at step ${move.step} → [${lo}, ${hi}]`.padEnd(86) + gasText(gasUsed));
-        } else if (move.type === "proveStep") {
-          log(`  one step  ${side} sends the witness of step ${move.step} for execution on chain`.padEnd(86) + gasText(gasUsed));
-        } else {
-          log(`            ${side}: ${move.type}`.padEnd(86) + gasText(gasUsed));
-        }
-      },
+    onMove({ role, move, gasUsed }, before) {
+      const side = role === "operator" ? defender.name : "challenger";
+      if (move.type === "postMidState") {
+        round++;
+        bisectionGas += gasUsed;
+        log(`  round ${round}   ${side} posts s_${move.step} ${short(move.state)} for [${before.lo}, ${before.hi}]`.padEnd(86) + gasText(gasUsed));
+      } else if (move.type === "respond") {
+        bisectionGas += gasUsed;
+        const [lo, hi] = move.agree ? [move.step, before.hi] : [before.lo, move.step];
+        log(`            ${side} ${move.agree ? "agrees   " : "disagrees"} at step ${move.step} → [${lo}, ${hi}]`.padEnd(86) + gasText(gasUsed));
+      } else if (move.type === "proveStep") {
+        log(`  one step  ${side} sends the witness of step ${move.step} for execution on chain`.padEnd(86) + gasText(gasUsed));
+      } else {
+        log(`            ${side}: ${move.type}`.padEnd(86) + gasText(gasUsed));
+      }
     },
-  );
+  });
 
   const proveMove = moves.find((m) => m.move.type === "proveStep");
   if (game.status !== GameStatus.ChallengerWon || proveMove === undefined) {
@@ -278,7 +286,7 @@ export async function runScenario(log: Log, url?: string): Promise<void> {
     `  verdict   one-step proof at step ${step} (layer ${at.layer}, neuron ${at.neuron}): run on chain from the agreed s_${step}, ` +
       `the neuron outputs ${proven.args.output} and s_${step + 1} is ${short(proven.args.computedState)},`,
   );
-  log(`            not the operator's ${short(proven.args.claimedState)}: ${Outcome[ended.args.outcome]} after ${round} rounds`);
+  log(`            not the operator's ${short(proven.args.claimedState)}: ${OutcomeNames[ended.args.outcome]} after ${round} rounds`);
   if (slashedEvent !== undefined) {
     log(
       `            the cheater's whole ${amount(slashedEvent.args.slashed)} bond is slashed: ${amount(slashedEvent.args.slashed - slashedEvent.args.reward)} to the treasury, ` +
@@ -295,22 +303,19 @@ export async function runScenario(log: Log, url?: string): Promise<void> {
   await provider.request({ method: "evm_mine", params: [] });
   log(`time        +${jump} s on the dev chain (evm_increaseTime + evm_mine): the honest batch's challenge window is over`);
 
-  const settleReceipt = await mined("settleMany", await ledger.write.settleMany([commitments.map((c) => c.id)]));
-  const settledIds = parseEventLogs({ abi: inferenceLedgerAbi, logs: settleReceipt.logs, eventName: "CommitmentSettled" }).map(
-    (e) => e.args.commitmentId,
-  );
+  const { receipt: settleReceipt, settled: settledIds } = await settleMany(deployer, { contracts, commitmentIds: commitments.map((c) => c.id) });
   log(`settle      settleMany(both batches): ${settledIds.length} settled, the slashed one skipped; ${gasText(settleReceipt.gasUsed)}`);
 
   // No accusation committed before the challenger's can be revealed any more: its reward is final.
   if (!(await ledger.read.getDisputeTally([cheater.commitmentId])).rewardPaid) {
-    const payReceipt = await mined("payChallengerReward", await ledger.write.payChallengerReward([cheater.commitmentId]));
+    const { receipt: payReceipt } = await payChallengerReward(deployer, { contracts, commitmentId: cheater.commitmentId });
     log(`reward      payChallengerReward: the reward is credited to the challenger; ${gasText(payReceipt.gasUsed)}`);
   }
 
   const treasury = await stakeManager.read.treasury();
   const treasuryCredit = await stakeManager.read.creditOf([treasury]);
   const balanceBefore = await token.read.balanceOf([challenger.account.address]);
-  const claimReceipt = await mined("claim", await stakeManager.write.claim({ account: challenger.account }));
+  const { receipt: claimReceipt } = await claim(challenger, { contracts });
   const claimed = (await token.read.balanceOf([challenger.account.address])) - balanceBefore;
   const reward = slashedEvent?.args.reward ?? 0n;
   log(
@@ -318,14 +323,15 @@ export async function runScenario(log: Log, url?: string): Promise<void> {
   );
 
   // ── summary ─────────────────────────────────────────────────────────────────────────────────────────
-  const statusOf = async (id: Hex) => CommitmentStatus[(await ledger.read.getCommitment([id])).status];
+  const upper = (name: string) => name.replace(/([a-z])([A-Z])/g, "$1_$2").toUpperCase();
+  const statusOf = async (id: Hex) => upper(CommitmentStatusNames[(await ledger.read.getCommitment([id])).status]);
   const cheaterStatuses: string[] = [];
   for (let i = 0; i < cheaterItems.length; i++) {
-    cheaterStatuses.push(InferenceStatus[await ledger.read.inferenceStatus([cheater.commitmentId, BigInt(i)])]);
+    cheaterStatuses.push(upper(InferenceStatusNames[await ledger.read.inferenceStatus([cheater.commitmentId, BigInt(i)])]));
   }
   const honestStatuses: string[] = [];
   for (let i = 0; i < honestItems.length; i++) {
-    honestStatuses.push(InferenceStatus[await ledger.read.inferenceStatus([honest.commitmentId, BigInt(i)])]);
+    honestStatuses.push(upper(InferenceStatusNames[await ledger.read.inferenceStatus([honest.commitmentId, BigInt(i)])]));
   }
 
   log();

@@ -2,9 +2,11 @@
 // model registered to it, plus the data the games run on.
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { heldOutInputs, infer, inferenceLeaf, merkleProof, merkleRoot, parseModel, profileHash, vectorHash } from "@vinfer/runtime";
-import type { Hex, Int8Model, MnistDigits } from "@vinfer/runtime";
-import { accuse } from "@vinfer/sdk";
+import { infer, inferenceLeaf, merkleProof, parseModel, profileHash, vectorHash } from "@vinfer/runtime";
+import type { Hex, Int8Model } from "@vinfer/runtime";
+import { heldOutInputs } from "@vinfer/runtime/training";
+import type { MnistDigits } from "@vinfer/runtime/training";
+import { challenge, commitBatch, registerModel } from "@vinfer/sdk";
 import {
   BOND_PER_INFERENCE,
   CHALLENGE_WINDOW,
@@ -47,8 +49,15 @@ export async function deployBisection() {
     challengerBond: CHALLENGER_BOND,
     uri: "models/mnist-mlp.json",
   };
-  await system.registry.write.registerModel([mnistSpec], { account: system.deployer.account });
-  const mnistModelId = await system.registry.read.computeModelId([system.deployer.account.address, mnistSpec]);
+  const { modelId: mnistModelId } = await registerModel(system.deployer, {
+    contracts: system.contracts,
+    model: mnistModel(),
+    resolver: "bisection",
+    challengeWindow: CHALLENGE_WINDOW,
+    bondPerInference: BOND_PER_INFERENCE,
+    challengerBond: CHALLENGER_BOND,
+    uri: mnistSpec.uri,
+  });
   return { ...system, resolver, mnistSpec, mnistModelId };
 }
 
@@ -72,9 +81,7 @@ export function mnistBatch(count: number, forged: ReadonlyMap<number, Int8Array>
 /** Commits `items` as one batch from the operator and returns the commitment id and every leaf's proof. */
 export async function commitMnistBatch(system: BisectionSystem, items: readonly Inference[]) {
   const leaves = items.map((i) => inferenceLeaf(i.requestId, i.inputHash, i.outputHash));
-  const root = merkleRoot(leaves);
-  const commitmentId = await system.ledger.read.computeCommitmentId([system.mnistModelId, system.operator.account.address, root]);
-  const hash = await system.ledger.write.commitBatch([system.mnistModelId, items], { account: system.operator.account });
+  const { commitmentId, hash } = await commitBatch(system.operator, { contracts: system.contracts, modelId: system.mnistModelId, inferences: items });
   const proof = (index: number): Hex[] => (items.length === 1 ? [] : merkleProof(leaves, index));
   return { commitmentId, proof, hash };
 }
@@ -88,13 +95,13 @@ export async function challengeInference(
   proof: readonly Hex[],
   claimedOutputHash: Hex,
 ) {
-  const { id, commit, reveal } = await accuse(system.publicClient, system.challenger, {
-    ledger: system.ledger.address,
+  const { disputeId, commit, hash } = await challenge(system.challenger, {
+    contracts: system.contracts,
     commitmentId,
     leafIndex: BigInt(index),
     inference,
     proof,
     claimedOutputHash,
   });
-  return { disputeId: id, commitHash: commit.transactionHash, hash: reveal.transactionHash };
+  return { disputeId, commitHash: commit.hash, hash };
 }

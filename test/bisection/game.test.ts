@@ -14,22 +14,19 @@ import {
 } from "./fixtures.ts";
 import type { BisectionSystem } from "./fixtures.ts";
 import {
+  CommitmentStatus,
+  DisputeStatus,
   encodeWitness,
-  faultyTrace,
   GameStatus,
   honestPlayer,
+  InferenceStatus,
   maxRounds,
   nextMove,
   Party,
-  playerWithStates,
   playGame,
-  statesClaimingOutput,
 } from "@vinfer/sdk";
 import type { Player } from "@vinfer/sdk";
-
-const DisputeStatus = { Open: 1, OperatorFault: 2, ChallengerFault: 3 } as const;
-const CommitmentStatus = { Pending: 1, Disputed: 2, Slashed: 4 } as const;
-const InferenceStatus = { Pending: 1, Fraudulent: 4, Voided: 5 } as const;
+import { faultyTrace, playerWithStates, statesClaimingOutput } from "@vinfer/sdk/testing";
 
 const bumped = (v: Int8Array, at = 0): Int8Array => {
   const out = v.slice();
@@ -59,14 +56,14 @@ async function disputeOne(system: BisectionSystem, claimedOutputHash: Hex, opera
 
 function sides(system: BisectionSystem, operator: Player, challenger: Player) {
   return [
-    { player: operator, wallet: system.operator },
-    { player: challenger, wallet: system.challenger },
+    { player: operator, client: system.operator },
+    { player: challenger, client: system.challenger },
   ];
 }
 
 async function play(system: BisectionSystem, disputeId: bigint, operator: Player, challenger: Player) {
   const publicClient = await viem.getPublicClient();
-  return playGame(publicClient, system.resolver.address, disputeId, sides(system, operator, challenger));
+  return playGame(publicClient, { contracts: system.contracts, disputeId, sides: sides(system, operator, challenger) });
 }
 
 async function provenStep(system: BisectionSystem, disputeId: bigint): Promise<bigint> {

@@ -1,7 +1,8 @@
 // Differential tests: the Solidity step semantics (contracts/libraries/Int8Mlp.sol, through
 // contracts/test/Int8MlpHarness.sol) against the TypeScript runtime, bit for bit.
 import { expect } from "chai";
-import { neuronLeaf, neuronStep, seededRandom, stateHash, stepWitness, trace, vectorHash } from "@vinfer/runtime";
+import { neuronLeaf, neuronStep, stateHash, stepWitness, trace, vectorHash } from "@vinfer/runtime";
+import { seededRandom } from "@vinfer/runtime/training";
 import type { Hex, NeuronLeafFields } from "@vinfer/runtime";
 import { toHex } from "viem";
 import { networkHelpers, viem } from "../helpers/system.ts";

@@ -3,12 +3,11 @@
 import { expect } from "chai";
 import { decodeEventLog, hexToBytes, toHex, type Hex } from "viem";
 import { infer, vectorHash } from "@vinfer/runtime";
-import { inferenceLedgerAbi } from "@vinfer/abis";
+import { DataDemandStatus, inferenceLedgerAbi } from "@vinfer/abis";
 import { BOND_PER_INFERENCE, BPS, CHALLENGE_DEPOSIT, DATA_ANSWER_WINDOW, CHALLENGE_WINDOW, accuseAs, networkHelpers, viem } from "../helpers/system.ts";
 import { ledgerOf } from "../helpers/wealth.ts";
 import { commitMnistBatch, loadBisection, mnistBatch, mnistModel, type BisectionSystem } from "../bisection/fixtures.ts";
 
-const DataDemandStatus = { Open: 1, Answered: 2, Collected: 3, Withheld: 4 } as const;
 const bytesOf = (v: Int8Array): Hex => toHex(new Uint8Array(v.buffer, v.byteOffset, v.byteLength));
 const LEAF = 1;
 

@@ -2,7 +2,8 @@
 // worst-case delay it imposes and what that costs it, measured on chain (docs/protocol-decisions.md quotes them).
 import { expect } from "chai";
 import { keccak256, stringToBytes, type Hex } from "viem";
-import { honestPlayer, maxRounds, nextMove, playerWithStates, readGame, submitMove, GameStatus } from "@vinfer/sdk";
+import { honestPlayer, maxRounds, nextMove, readGame, submitMove, GameStatus } from "@vinfer/sdk";
+import { playerWithStates } from "@vinfer/sdk/testing";
 import { trace, vectorHash } from "@vinfer/runtime";
 import {
   BPS,
@@ -88,19 +89,19 @@ describe("InferenceLedger: the cost of delaying an honest operator", () => {
     const { commitmentId } = await commitMnistBatch(system, [item.inference]);
     const { deadline, id: disputeId } = await accuseAtDeadline(commitmentId, item.inference, [], claim);
     const sides = [
-      { player: honestPlayer("operator", mnistModel(), item.input), wallet: operator },
+      { player: honestPlayer("operator", mnistModel(), item.input), client: operator },
       // The challenger's trace departs only at the last step, so the game takes the most rounds: ceil(log2 74) = 7.
-      { player: playerWithStates("challenger", mnistModel(), item.input, trace(mnistModel(), item.input).states.map((s, i) => (i < 73 ? s : vectorHash(new Int8Array([i]))))), wallet: challenger },
+      { player: playerWithStates("challenger", mnistModel(), item.input, trace(mnistModel(), item.input).states.map((s, i) => (i < 73 ? s : vectorHash(new Int8Array([i]))))), client: challenger },
     ];
     for (;;) {
-      const game = await readGame(publicClient, resolver.address, disputeId);
+      const game = await readGame(publicClient, { resolver: resolver.address, disputeId });
       if (game.status === GameStatus.OperatorWon || game.status === GameStatus.ChallengerWon) break;
       const side = game.status === GameStatus.AwaitingResponse ? sides[1] : sides[0];
       // The stalling challenger answers at the last second of each of its deadlines.
       if (side === sides[1]) await networkHelpers.time.setNextBlockTimestamp(BigInt(game.deadline));
-      await submitMove(side.wallet, resolver.address, disputeId, nextMove(side.player, game));
+      await submitMove(side.client, { contracts: system.contracts, disputeId, move: nextMove(side.player, game) });
     }
-    expect((await readGame(publicClient, resolver.address, disputeId)).status).to.equal(GameStatus.OperatorWon);
+    expect((await readGame(publicClient, { resolver: resolver.address, disputeId })).status).to.equal(GameStatus.OperatorWon);
     const delay = await settleDelay(commitmentId, deadline);
     const rounds = BigInt(maxRounds(74));
     // Every round costs the challenger one timeout; the operator's own moves take a second each.

@@ -5,14 +5,13 @@
 import { expect } from "chai";
 import { parseGwei, type Hash, type Hex } from "viem";
 import { trace, vectorHash } from "@vinfer/runtime";
-import { challengeCommitHash, honestPlayer, playerWithStates, playGame, statesClaimingOutput, type Wallet } from "@vinfer/sdk";
+import { challengeCommitHash, CommitmentStatus, honestPlayer, InferenceStatus, playGame, type WriteClient } from "@vinfer/sdk";
+import { playerWithStates, statesClaimingOutput } from "@vinfer/sdk/testing";
 import { BOND_PER_INFERENCE, BPS, CHALLENGE_WINDOW, accuseAs, connection, networkHelpers } from "../helpers/system.ts";
 import { ledgerOf } from "../helpers/wealth.ts";
 import { commitMnistBatch, loadBisection, mnistBatch, mnistModel, MOVE_TIMEOUT, type BisectionSystem } from "../bisection/fixtures.ts";
 
 const WRONG_LEAF = 2;
-const CommitmentStatus = { Slashed: 4 } as const;
-const InferenceStatus = { Fraudulent: 4, Voided: 5 } as const;
 
 /** The operator commits four real MNIST inferences, one of them with a forged output. */
 async function cheatingBatch(system: BisectionSystem) {
@@ -35,11 +34,15 @@ async function cheatingBatch(system: BisectionSystem) {
 }
 
 /** Plays dispute `id` to its end: the operator defends its forged output, `challenger` plays honestly. */
-function playOut(system: BisectionSystem, id: bigint, cheat: Awaited<ReturnType<typeof cheatingBatch>>, challenger: Wallet) {
-  return playGame(system.publicClient, system.resolver.address, id, [
-    { player: cheat.lyingOperator, wallet: system.operator },
-    { player: honestPlayer("challenger", mnistModel(), cheat.input), wallet: challenger },
-  ]);
+function playOut(system: BisectionSystem, id: bigint, cheat: Awaited<ReturnType<typeof cheatingBatch>>, challenger: WriteClient) {
+  return playGame(system.publicClient, {
+    contracts: system.contracts,
+    disputeId: id,
+    sides: [
+      { player: cheat.lyingOperator, client: system.operator },
+      { player: honestPlayer("challenger", mnistModel(), cheat.input), client: challenger },
+    ],
+  });
 }
 
 /** Sends the transactions in order into one block (automine off, decreasing priority fees), then mines it. */

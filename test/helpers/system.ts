@@ -1,7 +1,8 @@
 import { network } from "hardhat";
 import { keccak256, parseEther, stringToBytes, zeroHash, type Address, type Hex } from "viem";
-import { inferenceLeaf, merkleProof, merkleRoot } from "@vinfer/runtime";
-import { accuse, challengeCommitHash, commitChallenge, type Wallet } from "@vinfer/sdk";
+import { inferenceLeaf, merkleProof } from "@vinfer/runtime";
+import { challenge, challengeCommitHash, commitBatch as commitBatchAction, commitChallenge, commit, demandData, getVinferContracts } from "@vinfer/sdk";
+import type { WriteClient } from "@vinfer/sdk";
 import VinferModule from "../../ignition/modules/Vinfer.ts";
 
 /** One simulated network shared by every test file that imports this module; fixtures snapshot it. */
@@ -52,7 +53,15 @@ export async function deploySystem() {
   await registry.write.registerModel([modelSpec], { account: deployer.account });
   const modelId = await registry.read.computeModelId([deployer.account.address, modelSpec]);
 
+  // What the SDK's actions need to reach the protocol, read from the ledger.
+  const contracts = await getVinferContracts(publicClient, {
+    ledger: ledger.address,
+    bisectionResolver: bisectionResolver.address,
+    committeeResolver: committeeResolver.address,
+  });
+
   return {
+    contracts,
     token,
     registry,
     stakeManager,
@@ -91,20 +100,14 @@ export async function now(): Promise<bigint> {
 
 /** Commits one inference as `operator` and returns its commitment id. */
 export async function commitOne(system: System, inference: Inference, wallet = system.operator): Promise<Hex> {
-  const { ledger, modelId } = system;
-  const id = await ledger.read.computeCommitmentId([modelId, wallet.account.address, leafOf(inference)]);
-  await ledger.write.commit([modelId, inference.requestId, inference.inputHash, inference.outputHash], {
-    account: wallet.account,
-  });
-  return id;
+  const { commitmentId } = await commit(wallet, { contracts: system.contracts, modelId: system.modelId, inference });
+  return commitmentId;
 }
 
 /** Commits `items` as one batch and returns its id, leaves and a proof maker. */
 export async function commitBatch(system: System, items: Inference[], wallet = system.operator) {
-  const { ledger, modelId } = system;
   const leaves = items.map(leafOf);
-  const id = await ledger.read.computeCommitmentId([modelId, wallet.account.address, merkleRoot(leaves)]);
-  await ledger.write.commitBatch([modelId, items], { account: wallet.account });
+  const { commitmentId: id } = await commitBatchAction(wallet, { contracts: system.contracts, modelId: system.modelId, inferences: items });
   return { id, leaves, proof: (index: number) => merkleProof(leaves, index) };
 }
 
@@ -118,20 +121,20 @@ export type AccusationTarget = {
 };
 
 /** Commits and reveals `wallet`'s accusation through the SDK; returns its id (the commit's sequence number). */
-export async function accuseAs(system: System, wallet: Wallet, target: AccusationTarget): Promise<bigint> {
-  const { id } = await accuse(system.publicClient, wallet, {
-    ledger: system.ledger.address,
+export async function accuseAs(system: System, wallet: WriteClient, target: AccusationTarget): Promise<bigint> {
+  const leaf = {
+    contracts: system.contracts,
     commitmentId: target.commitmentId,
     leafIndex: BigInt(target.leafIndex),
     inference: target.inference,
     proof: target.proof,
-    claimedOutputHash: target.claim,
-  });
-  return id;
+  };
+  if (target.claim === undefined) return (await demandData(wallet, leaf)).demandId;
+  return (await challenge(wallet, { ...leaf, claimedOutputHash: target.claim })).disputeId;
 }
 
 /** Posts `wallet`'s challenge commit only; returns its id and the salt to reveal it with (for revert tests). */
-export async function commitAccusation(system: System, wallet: Wallet, target: Omit<AccusationTarget, "inference" | "proof">) {
+export async function commitAccusation(system: System, wallet: WriteClient, target: Omit<AccusationTarget, "inference" | "proof">) {
   const salt = keccak256(stringToBytes(`salt:${target.commitmentId}:${target.leafIndex}:${target.claim ?? "demand"}`));
   const commitHash = challengeCommitHash({
     challenger: wallet.account.address,
@@ -140,7 +143,7 @@ export async function commitAccusation(system: System, wallet: Wallet, target: O
     claimedOutputHash: target.claim,
     salt,
   });
-  const { id } = await commitChallenge(system.publicClient, wallet, { ledger: system.ledger.address, commitHash });
+  const { id } = await commitChallenge(wallet, { contracts: system.contracts, commitHash, approve: false });
   return { id, salt, commitHash };
 }
 

@@ -4,8 +4,10 @@
 import { expect } from "chai";
 import { keccak256, maxUint256, parseEther, stringToBytes } from "viem";
 import type { Hex } from "viem";
-import { InferenceStatus } from "@vinfer/abis";
-import { accuse, confirmed } from "@vinfer/sdk";
+import { InferenceStatusNames } from "@vinfer/abis";
+import { challenge, commit as commitAction, commitBatch as commitBatchAction, getVinferContracts, settle, vote } from "@vinfer/sdk";
+import type { VinferContracts } from "@vinfer/sdk";
+import { confirmed } from "@vinfer/sdk/testing";
 import { inferenceLeaf, merkleProof, profileHash } from "@vinfer/runtime";
 import { graphql, startDeployedChain, startIndexer, upperSnake, waitForBlock } from "./harness.ts";
 import type { DeployedChain, Indexer } from "./harness.ts";
@@ -19,6 +21,7 @@ describe("Indexer: live indexing, reorganisations and crashes", function () {
   let system: DeployedChain;
   let modelId: Hex;
   let committeeModelId: Hex;
+  let contracts: VinferContracts;
   const running: Indexer[] = [];
 
   before(async () => {
@@ -27,6 +30,7 @@ describe("Indexer: live indexing, reorganisations and crashes", function () {
     // (a committee model too, for a batch slashed while the indexer runs)
     const publicClient = await connection.viem.getPublicClient();
     const [deployer, operator] = await connection.viem.getWalletClients();
+    contracts = await getVinferContracts(publicClient);
     const mined = (label: string, h: Hex) => confirmed(publicClient, h, label);
     const spec = {
       weightsRoot: hash("weights"),
@@ -61,10 +65,9 @@ describe("Indexer: live indexing, reorganisations and crashes", function () {
   });
 
   async function commit(label: string): Promise<bigint> {
-    const publicClient = await system.connection.viem.getPublicClient();
     const [, operator] = await system.connection.viem.getWalletClients();
-    const tx = await system.ledger.write.commit([modelId, hash(label), hash(`${label}/in`), hash(`${label}/out`)], { account: operator.account });
-    return (await confirmed(publicClient, tx, `commit ${label}`)).blockNumber;
+    const inference = { requestId: hash(label), inputHash: hash(`${label}/in`), outputHash: hash(`${label}/out`) };
+    return (await commitAction(operator, { contracts, modelId, inference })).receipt.blockNumber;
   }
 
   /** The request ids of the latest 200 inferences. */
@@ -152,7 +155,7 @@ describe("Indexer: live indexing, reorganisations and crashes", function () {
     it("indexes batches committed, slashed and settled while it runs, leaf by leaf as the ledger reports them", async () => {
       const indexer = await startIndexer({ rpcUrl: system.chain.url, databaseUrl: postgres?.url });
       running.push(indexer);
-      const { connection, ledger, committeeResolver } = system;
+      const { connection, ledger } = system;
       const publicClient = await connection.viem.getPublicClient();
       const wallets = await connection.viem.getWalletClients();
       const [, operator, , challenger, , arbiterA, arbiterB] = wallets;
@@ -161,28 +164,25 @@ describe("Indexer: live indexing, reorganisations and crashes", function () {
       const settled = Array.from({ length: 300 }, (_, i) => leafOf(`${database}/live-batch/${i}`));
       settled[7] = leafOf(`${database}/live/1`, "another output");
       const slashed = Array.from({ length: 64 }, (_, i) => leafOf(`${database}/live-slashed/${i}`));
-      const commitBatch = async (model: Hex, leaves: typeof settled) => {
-        const receipt = await confirmed(publicClient, await ledger.write.commitBatch([model, leaves], { account: operator.account }), "commitBatch");
-        const [event] = await ledger.getEvents.BatchCommitted({}, { fromBlock: receipt.blockNumber, toBlock: receipt.blockNumber });
-        return event.args.commitmentId!;
-      };
+      const commitBatch = async (model: Hex, leaves: typeof settled) =>
+        (await commitBatchAction(operator, { contracts, modelId: model, inferences: leaves })).commitmentId;
       const settledId = await commitBatch(modelId, settled);
       const slashedId = await commitBatch(committeeModelId, slashed);
       await waitForBlock(indexer, await publicClient.getBlockNumber());
       // A challenger says leaf 3 of the second batch is wrong and the committee agrees: the operator is slashed.
       const leafHashes = slashed.map((l) => inferenceLeaf(l.requestId, l.inputHash, l.outputHash));
-      const ballot = await accuse(publicClient, challenger, {
-        ledger: ledger.address,
+      const ballot = await challenge(challenger, {
+        contracts,
         commitmentId: slashedId,
         leafIndex: 3n,
         inference: slashed[3],
         proof: merkleProof(leafHashes, 3),
         claimedOutputHash: hash("the right output"),
       });
-      await confirmed(publicClient, await committeeResolver.write.vote([ballot.id, true], { account: arbiterA.account }), "vote");
-      await confirmed(publicClient, await committeeResolver.write.vote([ballot.id, true], { account: arbiterB.account }), "vote");
+      await vote(arbiterA, { contracts, disputeId: ballot.disputeId, operatorAtFault: true });
+      await vote(arbiterB, { contracts, disputeId: ballot.disputeId, operatorAtFault: true });
       await connection.networkHelpers.time.increase(61);
-      await confirmed(publicClient, await ledger.write.settle([settledId], { account: operator.account }), "settle");
+      await settle(operator, { contracts, commitmentId: settledId });
       await waitForBlock(indexer, await publicClient.getBlockNumber());
       for (const [id, count] of [[settledId, settled.length], [slashedId, slashed.length]] as const) {
         const indexed: { status: string; conflict: boolean }[] = [];
@@ -198,12 +198,12 @@ describe("Indexer: live indexing, reorganisations and crashes", function () {
           after = page.body.data!.inferences.pageInfo.hasNextPage ? page.body.data!.inferences.pageInfo.endCursor : null;
         } while (after !== null);
         const onChain = await Promise.all(
-          Array.from({ length: count }, async (_, i) => upperSnake(InferenceStatus[await ledger.read.inferenceStatus([id, BigInt(i)])])),
+          Array.from({ length: count }, async (_, i) => upperSnake(InferenceStatusNames[await ledger.read.inferenceStatus([id, BigInt(i)])])),
         );
         expect(indexed.map((row) => row.status)).to.deep.equal(onChain);
         expect(indexed.filter((row) => row.conflict).length).to.equal(id === settledId ? 1 : 0);
       }
-      expect(new Set((await Promise.all([0, 3].map((i) => ledger.read.inferenceStatus([slashedId, BigInt(i)])))).map((s) => InferenceStatus[s]))).to.deep.equal(
+      expect(new Set((await Promise.all([0, 3].map((i) => ledger.read.inferenceStatus([slashedId, BigInt(i)])))).map((s) => InferenceStatusNames[s]))).to.deep.equal(
         new Set(["Voided", "Fraudulent"]),
       );
       const single = await graphql<{ inferences: { items: { conflict: boolean }[] } }>(

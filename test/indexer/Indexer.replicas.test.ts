@@ -4,7 +4,7 @@
 import { expect } from "chai";
 import { keccak256, stringToBytes } from "viem";
 import type { Hex } from "viem";
-import { confirmed } from "@vinfer/sdk";
+import { confirmed } from "@vinfer/sdk/testing";
 import { runScenario } from "../../scripts/demo/scenario.ts";
 import { getJson, graphql, protocolAt, startChain, startIndexer, waitForBlock } from "./harness.ts";
 import type { Indexer } from "./harness.ts";

@@ -6,11 +6,29 @@
 import { expect } from "chai";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { CommitmentStatus, InferenceStatus } from "@vinfer/abis";
+import { CommitmentStatusNames, InferenceStatusNames } from "@vinfer/abis";
 import { inferenceLeaf, merkleProof, parseModel, profileHash, verifyMerkleProof, vectorHash, infer } from "@vinfer/runtime";
 import type { Hex } from "@vinfer/runtime";
-import { accuse, confirmed, honestPlayer, playGame } from "@vinfer/sdk";
-import { getAddress, keccak256, maxUint256, parseEther, stringToBytes } from "viem";
+import {
+  challenge,
+  claim,
+  claimTimeout,
+  commit,
+  commitBatch,
+  completeWithdrawal,
+  deposit,
+  fundBondReserve,
+  getVinferContracts,
+  honestPlayer,
+  playGame,
+  registerModel,
+  requestWithdrawal,
+  setDataURI,
+  settleMany,
+  vote,
+} from "@vinfer/sdk";
+import { confirmed } from "@vinfer/sdk/testing";
+import { getAddress, keccak256, parseEther, stringToBytes } from "viem";
 import { runScenario } from "../../scripts/demo/scenario.ts";
 import { mnistInputs } from "../bisection/fixtures.ts";
 import { getJson, graphql, protocolAt, root, startChain, startIndexer, upperSnake, waitForBlock } from "./harness.ts";
@@ -49,88 +67,77 @@ describe("Indexer: a whole scenario, compared with the contracts", function () {
     const publicClient = await viem.getPublicClient();
     const wallets = await viem.getWalletClients();
     const [deployer, honestOp, , challenger, bulkOp, arbiterA, arbiterB] = wallets;
-    const { token, registry, stakeManager, ledger, bisectionResolver, committeeResolver } = await protocolAt(connection);
+    const { token, registry, stakeManager, ledger, bisectionResolver } = await protocolAt(connection);
+    const contracts = await getVinferContracts(publicClient);
     const mined = (label: string, hash: Hex) => confirmed(publicClient, hash, label);
 
     const model = parseModel(readFileSync(join(root, "models/mnist-mlp.json"), "utf8"));
     const [mnist] = await registry.getEvents.ModelRegistered({}, { fromBlock: 0n });
     const mnistId = mnist.args.modelId!;
     // A committee model with the same weights, registered by another owner: its own id, its own terms.
-    const committeeSpec = {
+    const { modelId: committeeId } = await registerModel(honestOp, {
+      contracts,
       weightsRoot: model.weightsRoot,
       profileHash,
       traceLength: model.traceLength,
-      resolver: committeeResolver.address,
+      resolver: "committee",
       challengeWindow: 60,
       bondPerInference: parseEther("1"),
       challengerBond: parseEther("2"),
       uri: "models/mnist-mlp.json",
-    };
-    await mined("registerModel", await registry.write.registerModel([committeeSpec], { account: honestOp.account }));
-    const committeeId = await registry.read.computeModelId([honestOp.account.address, committeeSpec]);
+    });
 
     // A bulk operator with stake for a maximum batch.
     await mined("mint", await token.write.mint([bulkOp.account.address, parseEther("5000")]));
-    await mined("approve", await token.write.approve([stakeManager.address, maxUint256], { account: bulkOp.account }));
-    await mined("deposit", await stakeManager.write.deposit([parseEther("5000")], { account: bulkOp.account }));
-    await mined("fund", await ledger.write.fundBondReserve([parseEther("2100")], { account: bulkOp.account }));
-    await mined("dataUri", await ledger.write.setDataURI(["http://127.0.0.1:1/v1/data"], { account: bulkOp.account }));
+    await deposit(bulkOp, { contracts, amount: parseEther("5000") });
+    await fundBondReserve(bulkOp, { contracts, amount: parseEther("2100") });
+    await setDataURI(bulkOp, { contracts, uri: "http://127.0.0.1:1/v1/data" });
     const inputs = mnistInputs().slice(0, 8);
     const honest = (i: number, label: string) => {
       const input = inputs[i % inputs.length];
       return { requestId: requestIdOf(label), inputHash: vectorHash(input), outputHash: vectorHash(infer(model, input)), input };
     };
     const big = Array.from({ length: MAX_BATCH }, (_, i) => honest(i, `bulk/${i}`));
-    await mined("commitBatch 2048", await ledger.write.commitBatch([mnistId, big.map(({ input: _, ...leaf }) => leaf)], { account: bulkOp.account }));
+    await commitBatch(bulkOp, { contracts, modelId: mnistId, inferences: big.map(({ input: _, ...leaf }) => leaf) });
 
     // Singles by the honest operator; the second reuses the first's request id with another output.
     const single = honest(1, "single");
-    await mined("commit", await ledger.write.commit([mnistId, single.requestId, single.inputHash, single.outputHash], { account: honestOp.account }));
-    await mined(
-      "commit duplicate",
-      await ledger.write.commit([mnistId, single.requestId, single.inputHash, keccak256(stringToBytes("another output"))], { account: honestOp.account }),
-    );
+    await commit(honestOp, { contracts, modelId: mnistId, inference: single });
+    await commit(honestOp, { contracts, modelId: mnistId, inference: { ...single, outputHash: keccak256(stringToBytes("another output")) } });
     // One on the committee model, one on the bisection model the challenger will abandon.
     const onCommittee = honest(2, "committee");
-    const committeeTx = await mined(
-      "commit committee",
-      await ledger.write.commit([committeeId, onCommittee.requestId, onCommittee.inputHash, onCommittee.outputHash], { account: honestOp.account }),
-    );
+    const { commitmentId: committeeCommitment } = await commit(honestOp, { contracts, modelId: committeeId, inference: onCommittee });
     const abandoned = honest(3, "abandoned");
-    const abandonedTx = await mined(
-      "commit abandoned",
-      await ledger.write.commit([mnistId, abandoned.requestId, abandoned.inputHash, abandoned.outputHash], { account: honestOp.account }),
-    );
-    const idOf = async (receipt: { blockNumber: bigint }) =>
-      (await ledger.getEvents.InferenceCommitted({}, { fromBlock: receipt.blockNumber, toBlock: receipt.blockNumber }))[0].args.commitmentId!;
-    const committeeCommitment = await idOf(committeeTx);
-    const abandonedCommitment = await idOf(abandonedTx);
+    const { commitmentId: abandonedCommitment } = await commit(honestOp, { contracts, modelId: mnistId, inference: abandoned });
 
     // The challenger wrongly accuses both; the committee sides with the operator, and the challenger walks away
     // from the bisection game after the operator's first move.
-    await mined("approve", await token.write.approve([stakeManager.address, maxUint256], { account: challenger.account }));
     const wrong = keccak256(stringToBytes("a wrong claim"));
-    const ballot = await accuse(publicClient, challenger, {
-      ledger: ledger.address,
+    const ballot = await challenge(challenger, {
+      contracts,
       commitmentId: committeeCommitment,
       leafIndex: 0n,
       inference: onCommittee,
       proof: [],
       claimedOutputHash: wrong,
     });
-    await mined("vote A", await committeeResolver.write.vote([ballot.id, false], { account: arbiterA.account }));
-    await mined("vote B", await committeeResolver.write.vote([ballot.id, false], { account: arbiterB.account }));
-    const game = await accuse(publicClient, challenger, {
-      ledger: ledger.address,
+    await vote(arbiterA, { contracts, disputeId: ballot.disputeId, operatorAtFault: false });
+    await vote(arbiterB, { contracts, disputeId: ballot.disputeId, operatorAtFault: false });
+    const game = await challenge(challenger, {
+      contracts,
       commitmentId: abandonedCommitment,
       leafIndex: 0n,
       inference: abandoned,
       proof: [],
       claimedOutputHash: wrong,
     });
-    await playGame(publicClient, bisectionResolver.address, game.id, [{ player: honestPlayer("operator", model, abandoned.input), wallet: honestOp }]);
+    await playGame(publicClient, {
+      contracts,
+      disputeId: game.disputeId,
+      sides: [{ player: honestPlayer("operator", model, abandoned.input), client: honestOp }],
+    });
     await networkHelpers.time.increase(Number(await bisectionResolver.read.moveTimeout()) + 1);
-    await mined("claimTimeout", await bisectionResolver.write.claimTimeout([game.id]));
+    await claimTimeout(deployer, { contracts, disputeId: game.disputeId });
 
     // The window closes: settle what can settle (the maximum batch among them); a withdrawal; claims.
     const allCommitments = async () => [
@@ -139,14 +146,14 @@ describe("Indexer: a whole scenario, compared with the contracts", function () {
     ];
     const pending: Hex[] = [];
     for (const id of await allCommitments()) if ((await ledger.read.getCommitment([id])).status === 1) pending.push(id);
-    await mined("settleMany", await ledger.write.settleMany([pending.slice(0, -1)], { account: deployer.account }));
-    await mined("withdraw", await stakeManager.write.requestWithdrawal([parseEther("100")], { account: bulkOp.account }));
+    await settleMany(deployer, { contracts, commitmentIds: pending.slice(0, -1) });
+    await requestWithdrawal(bulkOp, { contracts, amount: parseEther("100") });
     await networkHelpers.time.increase(Number(await stakeManager.read.unbondingDelay()) + 1);
-    await mined("complete", await stakeManager.write.completeWithdrawal({ account: bulkOp.account }));
-    await mined("claim", await stakeManager.write.claim({ account: honestOp.account }));
+    await completeWithdrawal(bulkOp, { contracts });
+    await claim(honestOp, { contracts });
     // One more commitment stays pending.
     const last = honest(4, "last");
-    await mined("commit last", await ledger.write.commit([mnistId, last.requestId, last.inputHash, last.outputHash], { account: honestOp.account }));
+    await commit(honestOp, { contracts, modelId: mnistId, inference: last });
     commitmentIds.push(...(await allCommitments()));
   });
 
@@ -183,11 +190,11 @@ describe("Indexer: a whole scenario, compared with the contracts", function () {
           { id: commitmentId },
         );
         expect(body.data!.commitment).to.deep.equal({
-          status: upperSnake(CommitmentStatus[onChain.status]),
+          status: upperSnake(CommitmentStatusNames[onChain.status]),
           count: onChain.count,
           operator: onChain.operator.toLowerCase(),
         });
-        seen.add(upperSnake(CommitmentStatus[onChain.status]));
+        seen.add(upperSnake(CommitmentStatusNames[onChain.status]));
         // Every leaf, paged with cursors through GraphQL.
         const statuses: string[] = [];
         let after: string | null = null;
@@ -207,7 +214,7 @@ describe("Indexer: a whole scenario, compared with the contracts", function () {
         } while (after !== null);
         expect(statuses.length).to.equal(onChain.count);
         const expected = await Promise.all(
-          statuses.map(async (_, i) => upperSnake(InferenceStatus[await ledger.read.inferenceStatus([commitmentId, BigInt(i)])])),
+          statuses.map(async (_, i) => upperSnake(InferenceStatusNames[await ledger.read.inferenceStatus([commitmentId, BigInt(i)])])),
         );
         expect(statuses).to.deep.equal(expected);
         leaves += statuses.length;

@@ -4,7 +4,8 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { AbiCoder, concat, keccak256, solidityPacked } from "ethers";
 import { buildModel, forward, parseModel } from "@vinfer/runtime";
-import type { Hex, Int8Layer, Int8Model, MnistDigits } from "@vinfer/runtime";
+import type { Hex, Int8Layer, Int8Model } from "@vinfer/runtime";
+import type { MnistDigits } from "@vinfer/runtime/training";
 
 const root = new URL("../../", import.meta.url);
 

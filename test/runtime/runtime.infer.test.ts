@@ -1,5 +1,6 @@
 import { expect } from "chai";
-import { buildModel, forward, infer, neuronStep, seededRandom } from "@vinfer/runtime";
+import { buildModel, forward, infer, neuronStep } from "@vinfer/runtime";
+import { seededRandom } from "@vinfer/runtime/training";
 import type { Int8Layer } from "@vinfer/runtime";
 import { runLayer } from "./helpers.ts";
 

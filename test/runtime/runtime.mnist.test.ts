@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { createHash } from "node:crypto";
-import { HELD_OUT_FRACTION, heldOutInputs, int8Accuracy, mnistSplit, MNIST_PIXELS, neuronLeafFields } from "@vinfer/runtime";
+import { neuronLeafFields } from "@vinfer/runtime";
+import { HELD_OUT_FRACTION, heldOutInputs, int8Accuracy, mnistSplit, MNIST_PIXELS } from "@vinfer/runtime/training";
 import { expectedNeuronLeaf, mnistDigits, naiveMerkleRoot, readRepoFile, shippedModel } from "./helpers.ts";
 
 describe("runtime: the shipped MNIST model", () => {

@@ -1,5 +1,6 @@
 import { expect } from "chai";
-import { buildModel, ModelFormatError, parseModel, serializeModel, seededRandom } from "@vinfer/runtime";
+import { buildModel, ModelFormatError, parseModel, serializeModel } from "@vinfer/runtime";
+import { seededRandom } from "@vinfer/runtime/training";
 import type { Int8Layer, Int8Model } from "@vinfer/runtime";
 
 const random = seededRandom(7);

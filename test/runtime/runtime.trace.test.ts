@@ -1,7 +1,8 @@
 import { expect } from "chai";
 import {
-  buildModel, EMPTY_VECTOR_HASH, heldOutInputs, infer, neuronStep, stepPosition, stepWitness, trace, verifyMerkleProof,
+  buildModel, EMPTY_VECTOR_HASH, infer, neuronStep, stepPosition, stepWitness, trace, verifyMerkleProof,
 } from "@vinfer/runtime";
+import { heldOutInputs } from "@vinfer/runtime/training";
 import type { Int8Model, StepWitness } from "@vinfer/runtime";
 import { expectedNeuronLeaf, expectedState, int8Hash, mnistDigits, shippedModel } from "./helpers.ts";
 

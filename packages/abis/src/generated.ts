@@ -4452,6 +4452,376 @@ export const modelRegistryAbi = [
   }
 ] as const;
 
+/** ABI of `SettledAnswerConsumer` (contracts/examples/SettledAnswerConsumer.sol). */
+export const settledAnswerConsumerAbi = [
+  {
+    "inputs": [
+      {
+        "internalType": "contract IInferenceLedger",
+        "name": "ledger_",
+        "type": "address"
+      },
+      {
+        "internalType": "bytes32",
+        "name": "modelId_",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "address[]",
+        "name": "operators",
+        "type": "address[]"
+      }
+    ],
+    "stateMutability": "nonpayable",
+    "type": "constructor"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "requestId",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "bytes32",
+        "name": "outputHash",
+        "type": "bytes32"
+      }
+    ],
+    "name": "ConsumerAlreadyAnswered",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "requestId",
+        "type": "bytes32"
+      }
+    ],
+    "name": "ConsumerEmptyAnswer",
+    "type": "error"
+  },
+  {
+    "inputs": [],
+    "name": "ConsumerInvalidConfiguration",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "requestId",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "bytes32",
+        "name": "inputHash",
+        "type": "bytes32"
+      }
+    ],
+    "name": "ConsumerRequestMismatch",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "operator",
+        "type": "address"
+      }
+    ],
+    "name": "ConsumerUntrustedOperator",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "modelId",
+        "type": "bytes32"
+      }
+    ],
+    "name": "ConsumerWrongModel",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "commitmentId",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "uint256",
+        "name": "leafIndex",
+        "type": "uint256"
+      }
+    ],
+    "name": "InferenceReceiptNotIncluded",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "commitmentId",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "uint256",
+        "name": "leafIndex",
+        "type": "uint256"
+      },
+      {
+        "internalType": "enum IInferenceLedger.InferenceStatus",
+        "name": "status",
+        "type": "uint8"
+      }
+    ],
+    "name": "InferenceReceiptNotSettled",
+    "type": "error"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "bytes32",
+        "name": "requestId",
+        "type": "bytes32"
+      },
+      {
+        "indexed": false,
+        "internalType": "bytes32",
+        "name": "outputHash",
+        "type": "bytes32"
+      },
+      {
+        "indexed": false,
+        "internalType": "bytes32",
+        "name": "commitmentId",
+        "type": "bytes32"
+      }
+    ],
+    "name": "AnswerAccepted",
+    "type": "event"
+  },
+  {
+    "inputs": [
+      {
+        "components": [
+          {
+            "internalType": "bytes32",
+            "name": "commitmentId",
+            "type": "bytes32"
+          },
+          {
+            "internalType": "bytes32",
+            "name": "modelId",
+            "type": "bytes32"
+          },
+          {
+            "internalType": "address",
+            "name": "operator",
+            "type": "address"
+          },
+          {
+            "internalType": "uint256",
+            "name": "leafIndex",
+            "type": "uint256"
+          },
+          {
+            "components": [
+              {
+                "internalType": "bytes32",
+                "name": "requestId",
+                "type": "bytes32"
+              },
+              {
+                "internalType": "bytes32",
+                "name": "inputHash",
+                "type": "bytes32"
+              },
+              {
+                "internalType": "bytes32",
+                "name": "outputHash",
+                "type": "bytes32"
+              }
+            ],
+            "internalType": "struct IInferenceLedger.Inference",
+            "name": "inference",
+            "type": "tuple"
+          },
+          {
+            "internalType": "bytes32[]",
+            "name": "proof",
+            "type": "bytes32[]"
+          }
+        ],
+        "internalType": "struct InferenceReceipts.Receipt",
+        "name": "r",
+        "type": "tuple"
+      }
+    ],
+    "name": "acceptAnswer",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "requestId",
+        "type": "bytes32"
+      }
+    ],
+    "name": "answerOf",
+    "outputs": [
+      {
+        "internalType": "bytes32",
+        "name": "outputHash",
+        "type": "bytes32"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "operator",
+        "type": "address"
+      }
+    ],
+    "name": "isTrustedOperator",
+    "outputs": [
+      {
+        "internalType": "bool",
+        "name": "",
+        "type": "bool"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "ledger",
+    "outputs": [
+      {
+        "internalType": "contract IInferenceLedger",
+        "name": "",
+        "type": "address"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "modelId",
+    "outputs": [
+      {
+        "internalType": "bytes32",
+        "name": "",
+        "type": "bytes32"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "components": [
+          {
+            "internalType": "bytes32",
+            "name": "commitmentId",
+            "type": "bytes32"
+          },
+          {
+            "internalType": "bytes32",
+            "name": "modelId",
+            "type": "bytes32"
+          },
+          {
+            "internalType": "address",
+            "name": "operator",
+            "type": "address"
+          },
+          {
+            "internalType": "uint256",
+            "name": "leafIndex",
+            "type": "uint256"
+          },
+          {
+            "components": [
+              {
+                "internalType": "bytes32",
+                "name": "requestId",
+                "type": "bytes32"
+              },
+              {
+                "internalType": "bytes32",
+                "name": "inputHash",
+                "type": "bytes32"
+              },
+              {
+                "internalType": "bytes32",
+                "name": "outputHash",
+                "type": "bytes32"
+              }
+            ],
+            "internalType": "struct IInferenceLedger.Inference",
+            "name": "inference",
+            "type": "tuple"
+          },
+          {
+            "internalType": "bytes32[]",
+            "name": "proof",
+            "type": "bytes32[]"
+          }
+        ],
+        "internalType": "struct InferenceReceipts.Receipt",
+        "name": "r",
+        "type": "tuple"
+      }
+    ],
+    "name": "receiptStatus",
+    "outputs": [
+      {
+        "internalType": "enum IInferenceLedger.InferenceStatus",
+        "name": "status",
+        "type": "uint8"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "inputHash",
+        "type": "bytes32"
+      }
+    ],
+    "name": "requestIdOf",
+    "outputs": [
+      {
+        "internalType": "bytes32",
+        "name": "requestId",
+        "type": "bytes32"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  }
+] as const;
+
 /** ABI of `StakeManager` (contracts/StakeManager.sol). */
 export const stakeManagerAbi = [
   {
@@ -5119,29 +5489,65 @@ export const stakeManagerAbi = [
   }
 ] as const;
 
+/** `IBisectionResolver.GameStatus`: on-chain values by member name. */
+export const GameStatus = {"None":0,"AwaitingMidState":1,"AwaitingResponse":2,"AwaitingStepProof":3,"OperatorWon":4,"ChallengerWon":5} as const;
+export type GameStatus = (typeof GameStatus)[keyof typeof GameStatus];
 /** `IBisectionResolver.GameStatus`: member names by on-chain value. */
-export const GameStatus = ["None","AwaitingMidState","AwaitingResponse","AwaitingStepProof","OperatorWon","ChallengerWon"] as const;
+export const GameStatusNames = ["None","AwaitingMidState","AwaitingResponse","AwaitingStepProof","OperatorWon","ChallengerWon"] as const;
+export type GameStatusName = (typeof GameStatusNames)[number];
 
+/** `IBisectionResolver.Party`: on-chain values by member name. */
+export const Party = {"None":0,"Operator":1,"Challenger":2} as const;
+export type Party = (typeof Party)[keyof typeof Party];
 /** `IBisectionResolver.Party`: member names by on-chain value. */
-export const Party = ["None","Operator","Challenger"] as const;
+export const PartyNames = ["None","Operator","Challenger"] as const;
+export type PartyName = (typeof PartyNames)[number];
 
+/** `ICommitteeResolver.BallotStatus`: on-chain values by member name. */
+export const BallotStatus = {"None":0,"Voting":1,"Decided":2,"NoQuorum":3} as const;
+export type BallotStatus = (typeof BallotStatus)[keyof typeof BallotStatus];
 /** `ICommitteeResolver.BallotStatus`: member names by on-chain value. */
-export const BallotStatus = ["None","Voting","Decided","NoQuorum"] as const;
+export const BallotStatusNames = ["None","Voting","Decided","NoQuorum"] as const;
+export type BallotStatusName = (typeof BallotStatusNames)[number];
 
+/** `IDisputeResolver.Outcome`: on-chain values by member name. */
+export const Outcome = {"None":0,"OperatorFault":1,"ChallengerFault":2,"NoFault":3} as const;
+export type Outcome = (typeof Outcome)[keyof typeof Outcome];
 /** `IDisputeResolver.Outcome`: member names by on-chain value. */
-export const Outcome = ["None","OperatorFault","ChallengerFault","NoFault"] as const;
+export const OutcomeNames = ["None","OperatorFault","ChallengerFault","NoFault"] as const;
+export type OutcomeName = (typeof OutcomeNames)[number];
 
+/** `IInferenceLedger.CommitmentStatus`: on-chain values by member name. */
+export const CommitmentStatus = {"None":0,"Pending":1,"Disputed":2,"Settled":3,"Slashed":4} as const;
+export type CommitmentStatus = (typeof CommitmentStatus)[keyof typeof CommitmentStatus];
 /** `IInferenceLedger.CommitmentStatus`: member names by on-chain value. */
-export const CommitmentStatus = ["None","Pending","Disputed","Settled","Slashed"] as const;
+export const CommitmentStatusNames = ["None","Pending","Disputed","Settled","Slashed"] as const;
+export type CommitmentStatusName = (typeof CommitmentStatusNames)[number];
 
+/** `IInferenceLedger.InferenceStatus`: on-chain values by member name. */
+export const InferenceStatus = {"None":0,"Pending":1,"Disputed":2,"Settled":3,"Fraudulent":4,"Voided":5} as const;
+export type InferenceStatus = (typeof InferenceStatus)[keyof typeof InferenceStatus];
 /** `IInferenceLedger.InferenceStatus`: member names by on-chain value. */
-export const InferenceStatus = ["None","Pending","Disputed","Settled","Fraudulent","Voided"] as const;
+export const InferenceStatusNames = ["None","Pending","Disputed","Settled","Fraudulent","Voided"] as const;
+export type InferenceStatusName = (typeof InferenceStatusNames)[number];
 
+/** `IInferenceLedger.DisputeStatus`: on-chain values by member name. */
+export const DisputeStatus = {"None":0,"Open":1,"OperatorFault":2,"ChallengerFault":3,"NoFault":4} as const;
+export type DisputeStatus = (typeof DisputeStatus)[keyof typeof DisputeStatus];
 /** `IInferenceLedger.DisputeStatus`: member names by on-chain value. */
-export const DisputeStatus = ["None","Open","OperatorFault","ChallengerFault","NoFault"] as const;
+export const DisputeStatusNames = ["None","Open","OperatorFault","ChallengerFault","NoFault"] as const;
+export type DisputeStatusName = (typeof DisputeStatusNames)[number];
 
+/** `IInferenceLedger.ChallengeCommitStatus`: on-chain values by member name. */
+export const ChallengeCommitStatus = {"None":0,"Committed":1,"Revealed":2,"Forfeited":3} as const;
+export type ChallengeCommitStatus = (typeof ChallengeCommitStatus)[keyof typeof ChallengeCommitStatus];
 /** `IInferenceLedger.ChallengeCommitStatus`: member names by on-chain value. */
-export const ChallengeCommitStatus = ["None","Committed","Revealed","Forfeited"] as const;
+export const ChallengeCommitStatusNames = ["None","Committed","Revealed","Forfeited"] as const;
+export type ChallengeCommitStatusName = (typeof ChallengeCommitStatusNames)[number];
 
+/** `IInferenceLedger.DataDemandStatus`: on-chain values by member name. */
+export const DataDemandStatus = {"None":0,"Open":1,"Answered":2,"Collected":3,"Withheld":4} as const;
+export type DataDemandStatus = (typeof DataDemandStatus)[keyof typeof DataDemandStatus];
 /** `IInferenceLedger.DataDemandStatus`: member names by on-chain value. */
-export const DataDemandStatus = ["None","Open","Answered","Collected","Withheld"] as const;
+export const DataDemandStatusNames = ["None","Open","Answered","Collected","Withheld"] as const;
+export type DataDemandStatusName = (typeof DataDemandStatusNames)[number];

@@ -85,7 +85,8 @@ class CompiledModel {
   }
 }
 
-function describeInput(value: unknown): string {
+/** How a wrong input looks, for error messages. */
+export function describeInput(value: unknown): string {
   return value instanceof Int8Array ? `${value.length} values` : Object.prototype.toString.call(value);
 }
 

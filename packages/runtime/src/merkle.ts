@@ -50,10 +50,13 @@ export function merkleProof(leaves: readonly Hex[], index: number): Hex[] {
   return merkleProofFromLevels(merkleLevels(leaves), index);
 }
 
-/** Accepts only a proof of exactly the length the tree of `count` leaves gives `index`. */
-export function verifyMerkleProof(leaf: Hex, index: number, count: number, proof: readonly Hex[], root: Hex): boolean {
-  if (!Number.isSafeInteger(count) || count < 1) return false;
-  if (!Number.isSafeInteger(index) || index < 0 || index >= count) return false;
+/**
+ * The root that leaf `index` of a tree of `count` leaves and its proof lead to, or undefined when the index is out
+ * of range or the proof does not have exactly the length the tree gives that index (MerkleTree.processProof).
+ */
+export function merkleRootFromProof(leaf: Hex, index: number, count: number, proof: readonly Hex[]): Hex | undefined {
+  if (!Number.isSafeInteger(count) || count < 1) return undefined;
+  if (!Number.isSafeInteger(index) || index < 0 || index >= count) return undefined;
   let node = leaf.toLowerCase() as Hex;
   let position = index;
   let width = count;
@@ -61,14 +64,19 @@ export function verifyMerkleProof(leaf: Hex, index: number, count: number, proof
   while (width > 1) {
     const promoted = position === width - 1 && position % 2 === 0;
     if (!promoted) {
-      if (used === proof.length) return false;
+      if (used === proof.length) return undefined;
       const sibling = proof[used++];
       node = position % 2 === 0 ? hashPair(node, sibling) : hashPair(sibling, node);
     }
     position >>= 1;
     width = Math.ceil(width / 2);
   }
-  return used === proof.length && node === root.toLowerCase();
+  return used === proof.length ? node : undefined;
+}
+
+/** Accepts only a proof of exactly the length the tree of `count` leaves gives `index`. */
+export function verifyMerkleProof(leaf: Hex, index: number, count: number, proof: readonly Hex[], root: Hex): boolean {
+  return merkleRootFromProof(leaf, index, count, proof) === root.toLowerCase();
 }
 
 const BYTES32 = /^0x[0-9a-fA-F]{64}$/;

@@ -16,31 +16,36 @@
 // "bit S−1 of prod" is read as ((prod << 1) >>u S) & 1, which is 0 for S = 0 and never
 // overflows, where prod + 2^(S−1) could for S = 63.
 
-const I32 = 0x7f;
-const I64 = 0x7e;
-const V128 = 0x7b;
+// The encoding helpers below are shared with the batched kernel (wasm-batch.ts).
+export const I32 = 0x7f;
+export const I64 = 0x7e;
+export const V128 = 0x7b;
 
-const op = {
+export const op = {
   block: 0x02, loop: 0x03, end: 0x0b, br: 0x0c, brIf: 0x0d, select: 0x1b, void: 0x40,
   localGet: 0x20, localSet: 0x21,
-  i32Load: 0x28, i32Store16: 0x3b, i32Const: 0x41, i64Const: 0x42,
-  i32GeU: 0x4f, i64LtS: 0x53, i64GtS: 0x55,
-  i32Add: 0x6a, i32Shl: 0x74,
+  i32Load: 0x28, i32Store8: 0x3a, i32Store16: 0x3b, i32Const: 0x41, i64Const: 0x42,
+  i32Ne: 0x47, i32LtU: 0x49, i32LeS: 0x4c, i32GeU: 0x4f, i64LtS: 0x53, i64GtS: 0x55,
+  i32Add: 0x6a, i32Sub: 0x6b, i32Mul: 0x6c, i32Shl: 0x74,
   i64Add: 0x7c, i64Mul: 0x7e, i64And: 0x83, i64Shl: 0x86, i64ShrS: 0x87, i64ShrU: 0x88,
   i32WrapI64: 0xa7, i64ExtendI32S: 0xac, i64ExtendI32U: 0xad,
   simd: 0xfd,
 } as const;
 
 // SIMD instructions are 0xfd followed by a LEB128 sub-opcode.
-const simd = {
+export const simd = {
   v128Load: [op.simd, 0x00],
+  v128Load8x8S: [op.simd, 0x01], // 8 int8 → 8 sign-extended int16
   v128Const: [op.simd, 0x0c],
   i32x4ExtractLane: [op.simd, 0x1b],
+  v128Or: [op.simd, 0x50],
+  i8x16Bitmask: [op.simd, 0x64],
   i32x4Add: [op.simd, 0xae, 0x01], // 174
   i32x4DotI16x8S: [op.simd, 0xba, 0x01], // 186
+  i32x4RelaxedDotI8x16I7x16AddS: [op.simd, 0x93, 0x02], // 0x113, relaxed SIMD
 } as const;
 
-function unsignedLeb(value: number): number[] {
+export function unsignedLeb(value: number): number[] {
   const bytes: number[] = [];
   do {
     let byte = value & 0x7f;
@@ -51,7 +56,7 @@ function unsignedLeb(value: number): number[] {
   return bytes;
 }
 
-function signedLeb(value: number): number[] {
+export function signedLeb(value: number): number[] {
   const bytes: number[] = [];
   for (;;) {
     const byte = value & 0x7f;
@@ -63,11 +68,11 @@ function signedLeb(value: number): number[] {
 }
 
 /** A vector: its length, then its items. Sections and function bodies are byte vectors. */
-function vector(items: number[][]): number[] {
+export function vector(items: number[][]): number[] {
   return [...unsignedLeb(items.length), ...items.flat()];
 }
 
-function section(id: number, content: number[]): number[] {
+export function section(id: number, content: number[]): number[] {
   return [id, ...unsignedLeb(content.length), ...content];
 }
 
@@ -144,7 +149,7 @@ const body: number[] = [
   op.end, // function
 ];
 
-const name = (text: string) => vector([...text].map((c) => [c.charCodeAt(0)]));
+export const name = (text: string) => vector([...text].map((c) => [c.charCodeAt(0)]));
 
 export const denseModuleBytes = new Uint8Array([
   0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // "\0asm", version 1

@@ -1,44 +1,53 @@
-// Drives a bisection game on chain with the strategies of player.ts until it ends or stalls. It takes
-// plain viem clients and the resolver's ABI from @vinfer/abis, so the same code plays on the tests'
-// in-process network and on a real node.
-import { bisectionResolverAbi } from "@vinfer/abis";
-import type { Account, Address, Chain, Hex, PublicClient, Transport, WalletClient } from "viem";
-import { confirmed } from "../receipts.ts";
-import { GameStatus, nextMove } from "./player.ts";
+// Drives a bisection game on chain with the strategies of player.ts until it ends or stalls, through the SDK's
+// move actions, so the same code plays on the tests' in-process network and on a real node.
+import { bisectionResolverAbi, GameStatus } from "@vinfer/abis";
+import type { Address, Client } from "viem";
+import { resolverOf, type VinferContracts } from "../contracts.ts";
+import { VinferError } from "../errors.ts";
+import { read, type WriteClient, type WriteResult } from "../internal/transact.ts";
+import { claimTimeout } from "../actions/claimTimeout.ts";
+import { postMidState } from "../actions/postMidState.ts";
+import { proveStep } from "../actions/proveStep.ts";
+import { respond } from "../actions/respond.ts";
+import { nextMove } from "./player.ts";
 import type { GameView, Move, Player, Role } from "./player.ts";
 
-/** A wallet client with its account and chain set, as hardhat-viem and `createWalletClient` give them. */
-export type Wallet = WalletClient<Transport, Chain, Account>;
-export type Reader = PublicClient<Transport, Chain>;
+/** One side of a game and the client it moves with. */
+export type Side = { player: Player; client: WriteClient };
 
-/** One side of a game and the wallet it moves with. */
-export type Side = { player: Player; wallet: Wallet };
+export type PlayedMove = WriteResult & { role: Role; move: Move; gasUsed: bigint };
 
-export type PlayedMove = { role: Role; move: Move; hash: Hex; gasUsed: bigint };
+type BisectionContracts = Pick<VinferContracts, "bisectionResolver">;
 
-/** The game of `disputeId` as the resolver at `resolver` reports it. */
-export function readGame(client: Reader, resolver: Address, disputeId: bigint): Promise<GameView> {
-  return client.readContract({ address: resolver, abi: bisectionResolverAbi, functionName: "getGame", args: [disputeId] });
+export type ReadGameParameters = { resolver: Address; disputeId: bigint };
+
+/** The game of `disputeId` as the resolver reports it (`BisectionResolver.getGame`). */
+export function readGame(client: Client, { resolver, disputeId }: ReadGameParameters): Promise<GameView> {
+  return read<GameView>(client, { address: resolver, abi: bisectionResolverAbi, functionName: "getGame", args: [disputeId] });
 }
 
-/** Sends `move` for `disputeId` from `wallet`; returns the transaction hash, or undefined for no move. */
-export async function submitMove(wallet: Wallet, resolver: Address, disputeId: bigint, move: Move): Promise<Hex | undefined> {
-  const call = { address: resolver, abi: bisectionResolverAbi, account: wallet.account, chain: wallet.chain } as const;
+export type SubmitMoveParameters = { contracts: BisectionContracts; disputeId: bigint; move: Move };
+
+/** Sends `move` through its action and waits for it; undefined when the move is to wait or the game is done. */
+export async function submitMove(client: WriteClient, { contracts, disputeId, move }: SubmitMoveParameters): Promise<WriteResult | undefined> {
   switch (move.type) {
     case "postMidState":
-      return wallet.writeContract({ ...call, functionName: "postMidState", args: [disputeId, move.state] });
+      return postMidState(client, { contracts, disputeId, state: move.state });
     case "respond":
-      return wallet.writeContract({ ...call, functionName: "respond", args: [disputeId, move.agree] });
+      return respond(client, { contracts, disputeId, agree: move.agree });
     case "proveStep":
-      return wallet.writeContract({ ...call, functionName: "proveStep", args: [disputeId, move.witness] });
+      return proveStep(client, { contracts, disputeId, witness: move.witness });
     case "claimTimeout":
-      return wallet.writeContract({ ...call, functionName: "claimTimeout", args: [disputeId] });
+      return claimTimeout(client, { contracts, disputeId });
     default:
       return undefined;
   }
 }
 
-export type PlayOptions = {
+export type PlayGameParameters = {
+  contracts: BisectionContracts;
+  disputeId: bigint;
+  sides: readonly Side[];
   maxMoves?: number;
   /** Called after each mined move with the game as it stood before the move. */
   onMove?: (played: PlayedMove, before: GameView) => void | Promise<void>;
@@ -49,23 +58,20 @@ export type PlayOptions = {
  * side has a move (a timeout must be waited out). Returns every move with its gas.
  */
 export async function playGame(
-  client: Reader,
-  resolver: Address,
-  disputeId: bigint,
-  sides: readonly Side[],
-  { maxMoves = 100, onMove }: PlayOptions = {},
+  client: Client,
+  { contracts, disputeId, sides, maxMoves = 100, onMove }: PlayGameParameters,
 ): Promise<{ moves: PlayedMove[]; game: GameView }> {
+  const resolver = resolverOf(contracts, "bisection");
   const moves: PlayedMove[] = [];
   for (let i = 0; i < maxMoves; i++) {
-    const game = await readGame(client, resolver, disputeId);
+    const game = await readGame(client, { resolver, disputeId });
     if (game.status === GameStatus.OperatorWon || game.status === GameStatus.ChallengerWon) return { moves, game };
     let moved = false;
     for (const side of sides) {
       const move = nextMove(side.player, game);
-      const hash = await submitMove(side.wallet, resolver, disputeId, move);
-      if (hash === undefined) continue;
-      const receipt = await confirmed(client, hash, `${move.type} of dispute ${disputeId}`);
-      const played = { role: side.player.role, move, hash, gasUsed: receipt.gasUsed };
+      const sent = await submitMove(side.client, { contracts, disputeId, move });
+      if (sent === undefined) continue;
+      const played = { ...sent, role: side.player.role, move, gasUsed: sent.receipt.gasUsed };
       moves.push(played);
       await onMove?.(played, game);
       moved = true;
@@ -73,5 +79,5 @@ export async function playGame(
     }
     if (!moved) return { moves, game };
   }
-  throw new Error(`game ${disputeId} did not end within ${maxMoves} moves`);
+  throw new VinferError(`game ${disputeId} did not end within ${maxMoves} moves`);
 }

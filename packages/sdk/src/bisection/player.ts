@@ -2,27 +2,10 @@
 // Pure functions: given a side's trace and the game as the contract reports it, they compute the next
 // move. Nothing here touches a chain (play.ts does), so tests, benchmarks, the demo and daemons share
 // one strategy.
-import { EMPTY_VECTOR_HASH, forward, neuronLeafFields, neuronStep, stateHash, stepWitness, trace, vectorHash } from "@vinfer/runtime";
+import { EMPTY_VECTOR_HASH, stateHash, stepWitness, trace } from "@vinfer/runtime";
 import type { Hex, Int8Model, NeuronLeafFields, StepWitness } from "@vinfer/runtime";
+import { GameStatus, Party } from "@vinfer/abis";
 import { toHex } from "viem";
-
-/** IBisectionResolver.GameStatus. */
-export const GameStatus = {
-  None: 0,
-  AwaitingMidState: 1,
-  AwaitingResponse: 2,
-  AwaitingStepProof: 3,
-  OperatorWon: 4,
-  ChallengerWon: 5,
-} as const;
-export type GameStatus = (typeof GameStatus)[keyof typeof GameStatus];
-
-/** IBisectionResolver.Party. */
-export const Party = { None: 0, Operator: 1, Challenger: 2 } as const;
-export type Party = (typeof Party)[keyof typeof Party];
-
-/** IDisputeResolver.Outcome. */
-export const Outcome = { None: 0, OperatorFault: 1, ChallengerFault: 2, NoFault: 3 } as const;
 
 /** The fields of IBisectionResolver.Game a player needs, as `getGame` returns them. */
 export type GameView = {
@@ -146,43 +129,3 @@ export function playerWithStates(role: Role, model: Int8Model, input: Int8Array,
 /** s_T of a trace of `traceLength` steps ending in `outputHash`. */
 export const finalState = (traceLength: number, outputHash: Hex): Hex => stateHash(traceLength, outputHash, EMPTY_VECTOR_HASH);
 
-/** The true states, but claiming `outputHash` at the end: an operator that committed a wrong output. */
-export function statesClaimingOutput(states: readonly Hex[], outputHash: Hex): Hex[] {
-  const forged = states.slice();
-  forged[forged.length - 1] = finalState(forged.length - 1, outputHash);
-  return forged;
-}
-
-/**
- * A real computation of `model` on `input` in which step `faultStep` outputs `value` instead of its
- * true output, and every later step computes from that. Returns its states and output.
- */
-export function faultyTrace(
-  model: Int8Model,
-  input: Int8Array,
-  faultStep: number,
-  value: number,
-): { states: Hex[]; output: Int8Array; outputHash: Hex } {
-  const truth = forward(model, input);
-  const states: Hex[] = [];
-  let x = input;
-  let step = 0;
-  model.layers.forEach((layer, l) => {
-    const first = step;
-    let y = truth[l + 1];
-    // Layers wholly before the fault keep their true outputs; the faulty layer and those after it are recomputed.
-    if (faultStep < first + layer.outWidth) {
-      y = new Int8Array(layer.outWidth);
-      for (let j = 0; j < layer.outWidth; j++) {
-        const f = neuronLeafFields(model, l, j);
-        y[j] = first + j === faultStep ? value : neuronStep(f.weights, x, f.bias, f.multiplier, f.shift, f.relu);
-      }
-    }
-    const inputHash = vectorHash(x);
-    for (let j = 0; j < layer.outWidth; j++) states.push(stateHash(step++, inputHash, vectorHash(y.subarray(0, j))));
-    x = y;
-  });
-  const outputHash = vectorHash(x);
-  states.push(finalState(step, outputHash));
-  return { states, output: x, outputHash };
-}

