@@ -22,7 +22,7 @@ import { keccak256, parseEther, stringToBytes } from "viem";
 import type { Hex } from "viem";
 import { inferenceLeaf, merkleRoot, profileHash } from "@vinfer/runtime";
 import { confirmed } from "@vinfer/sdk/testing";
-import { graphql, indexedBlock, startDeployedChain, startIndexer, waitForBlock } from "../test/indexer/harness.ts";
+import { graphql, startDeployedChain, startIndexer, waitForBlock } from "../test/indexer/harness.ts";
 import type { Indexer } from "../test/indexer/harness.ts";
 import { startPostgres } from "../test/indexer/postgres.ts";
 

@@ -1,88 +1,67 @@
 /**
- * `pnpm demo`: the protocol end to end on a real local chain. Starts `pnpm hardhat node` on a free
- * loopback port, runs scripts/demo/scenario.ts against it (Ignition deployment, an honest and a cheating
- * operator, a challenger that catches the cheater through the bisection game, settlement, reward) and
- * stops the node by the process id it started, on success, failure or interruption.
+ * `pnpm demo [--keep]`: the protocol as its users run it, every part a real process (scripts/demo/live.ts): a
+ * local chain, the deployment, the MNIST model, the indexer, an honest and a cheating operator daemon, a
+ * challenger daemon and a client sending MNIST digits over HTTP. Ends when the cheater is caught and slashed and
+ * the honest batches have settled; `--keep` then leaves everything up until Ctrl-C. Every process it started is
+ * stopped by its pid, on success, failure or interruption.
  *
- * Exits 0 only when the cheater was caught and the honest batch settled; otherwise prints one line.
- * Needs compiled contracts (`pnpm build`).
+ * Exits 0 only with that outcome; otherwise prints one line. Needs compiled contracts (`pnpm build`).
  */
-import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
-import { freeLoopbackPort, startDevChain } from "./demo/devchain.ts";
-import type { DevChain } from "./demo/devchain.ts";
+import { existsSync, writeFileSync } from "node:fs";
+import { VinferError } from "@vinfer/sdk";
+import { killGroupNow } from "./demo/processes.ts";
+import { runLiveDemo, type Stoppable } from "./demo/live.ts";
 
-const root = fileURLToPath(new URL("../", import.meta.url));
-const started = performance.now();
-const elapsed = () => `${((performance.now() - started) / 1000).toFixed(1)} s`;
-let chain: DevChain | undefined;
-
-type ViemError = {
-  shortMessage?: string;
-  message?: string;
-  walk?: (match: (e: unknown) => boolean) => unknown;
-  data?: { errorName?: string; args?: readonly unknown[] };
-};
-
-/** The first line of an error, with the contract's custom error when a transaction reverted. */
-function oneLine(error: unknown): string {
-  const e = error as ViemError | undefined;
-  const text = String(e?.shortMessage ?? e?.message ?? error);
-  const line = text.split("\n").find((l) => l.trim() !== "")?.trim() ?? "unknown error";
-  const reverted = e?.walk?.((inner) => (inner as { name?: string }).name === "ContractFunctionRevertedError") as ViemError | undefined;
-  const data = reverted?.data;
-  return data?.errorName === undefined ? line : `${line} ${data.errorName}(${(data.args ?? []).map(String).join(", ")})`;
+const args = process.argv.slice(2);
+const unknown = args.filter((a) => a !== "--keep");
+if (unknown.length > 0) {
+  console.error(`demo: unknown option ${unknown[0]} (usage: pnpm demo [--keep])`);
+  process.exit(2);
 }
+const keep = args.includes("--keep");
+const started = performance.now();
+const children: Stoppable[] = [];
 
-// Ctrl-C and kills: stop the node we started before leaving; a second signal does not wait.
+let stop: () => void = () => {};
+const stopped = new Promise<void>((resolve) => (stop = resolve));
 let interrupted = false;
 for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
   process.on(signal, () => {
     const code = signal === "SIGINT" ? 130 : 143;
+    if (keep && !interrupted && children.length > 0) {
+      // --keep: the outcome is in; Ctrl-C is how the user says they are done.
+      interrupted = true;
+      stop();
+      return;
+    }
     if (interrupted) {
-      chain?.kill();
+      for (const child of children) killGroupNow(child.pid);
       process.exit(code);
     }
     interrupted = true;
-    console.error(`\ndemo interrupted (${signal}): stopping the dev chain`);
-    void (chain?.stop() ?? Promise.resolve()).finally(() => process.exit(code));
+    console.error(`\ndemo interrupted (${signal}): stopping what it started`);
+    void Promise.allSettled(children.map((c) => c.stop())).finally(() => process.exit(code));
   });
 }
-// Whatever else ends the process, the node does not outlive it.
-process.on("exit", () => chain?.kill());
+// Whatever else ends the process, nothing it started outlives it.
+process.on("exit", () => {
+  for (const child of children) killGroupNow(child.pid);
+});
 
-async function main(): Promise<void> {
-  if (!existsSync(new URL("artifacts/contracts/InferenceLedger.sol/InferenceLedger.json", new URL("../", import.meta.url)))) {
-    throw new Error("no compiled contracts: run `pnpm build` first");
-  }
-  console.log("vinfer demo: verifiable MNIST inference, a cheating operator and a challenger, on a local chain\n");
-  const port = await freeLoopbackPort();
-  // hardhat.config.ts reads the devchain URL when Hardhat loads: set it before the scenario imports Hardhat,
-  // which then loads while the node starts.
-  process.env.VINFER_RPC_URL = `http://127.0.0.1:${port}`;
-  const scenario = import("./demo/scenario.ts");
-  scenario.catch(() => {}); // reported below, once awaited
-  chain = await startDevChain(root, port);
-  console.log(`dev chain   pnpm hardhat node on ${chain.url} (pid ${chain.pid}), answering after ${elapsed()}`);
-  const { runScenario } = await scenario;
-  await runScenario((line = "") => console.log(line));
-}
-
-let failure: string | undefined;
-try {
-  await main();
-} catch (error) {
-  const died = chain?.exited();
-  failure = `${oneLine(error)}${died === undefined ? "" : ` (the dev chain exited: ${died})`}`;
-}
-if (chain !== undefined) {
-  await chain.stop();
-  console.log(`\ndev chain   stopped (pid ${chain.pid})`);
-}
-if (failure !== undefined) {
-  console.error(`demo failed: ${failure}`);
+if (!existsSync(new URL("../artifacts/contracts/InferenceLedger.sol/InferenceLedger.json", import.meta.url))) {
+  console.error("demo failed: no compiled contracts: run `pnpm build` first");
   process.exit(1);
 }
-console.log(`demo passed: the cheater was caught and slashed, the honest batch settled (${elapsed()})`);
-// Hardhat's HTTP connection keeps the event loop alive.
+console.log("vinfer demo: verifiable MNIST inference served over HTTP, a cheating operator and a challenger daemon, on a local chain\n");
+try {
+  const outcome = await runLiveDemo({ log: (line = "") => console.log(line), keep, untilStopped: stopped, children });
+  // For the demo's test: the outcome as data.
+  if (process.env.VINFER_DEMO_OUTCOME) writeFileSync(process.env.VINFER_DEMO_OUTCOME, JSON.stringify(outcome, null, 2));
+} catch (error) {
+  const line = error instanceof VinferError ? error.shortMessage : error instanceof Error ? error.message : String(error);
+  console.error(`demo failed: ${line}`);
+  if (process.env.VINFER_DEBUG) console.error(error);
+  process.exit(1);
+}
+console.log(`\ndemo passed: the cheater was caught and slashed, the honest batches settled (${((performance.now() - started) / 1000).toFixed(1)} s)`);
 process.exit(0);

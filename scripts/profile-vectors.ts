@@ -27,7 +27,6 @@ import {
   serializeModel,
   stepPosition,
   trace,
-  vectorHash,
   weightsTree,
 } from "@vinfer/runtime";
 import type { Hex, Int8Layer, Int8Model } from "@vinfer/runtime";

@@ -1,21 +1,8 @@
 // A Hardhat node as a child process: started on a free loopback port, awaited until it answers
 // JSON-RPC, and stopped by the process id it was started with.
 import { spawn } from "node:child_process";
-import { createServer } from "node:net";
-import type { AddressInfo } from "node:net";
+import { groupAlive } from "./processes.ts";
 import { setTimeout as sleep } from "node:timers/promises";
-
-/** A port nothing listens on right now: the kernel's pick for port 0 on 127.0.0.1. */
-export function freeLoopbackPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 export type DevChain = {
   url: string;
@@ -27,16 +14,6 @@ export type DevChain = {
   /** SIGKILL at once, for paths that cannot wait (process exit). */
   kill(): void;
 };
-
-/** Whether any process of the group led by `pid` is alive. */
-export function groupAlive(pid: number): boolean {
-  try {
-    process.kill(-pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
 
 async function chainId(url: string): Promise<string | undefined> {
   try {
@@ -135,3 +112,5 @@ export async function startDevChain(root: string, port: number, timeoutMs = 60_0
   await chain.stop();
   throw new Error(`hardhat node did not answer on ${url} within ${timeoutMs / 1000} s: ${tail.at(-1) ?? "no output"}`);
 }
+
+export { freeLoopbackPort, groupAlive } from "./processes.ts";

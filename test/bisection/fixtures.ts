@@ -13,7 +13,6 @@ import {
   CHALLENGER_BOND,
   deploySystem,
   networkHelpers,
-  viem,
 } from "../helpers/system.ts";
 import type { Inference } from "../helpers/system.ts";
 

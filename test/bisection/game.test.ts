@@ -99,7 +99,7 @@ describe("BisectionResolver on the ledger", function () {
 
   it("an honest operator beats a lying challenger", async function () {
     const system = await loadBisection();
-    const { resolver, ledger, stakeManager, operator, deployer } = system;
+    const { ledger, stakeManager, operator, deployer } = system;
     const input = mnistBatch(1)[0].input;
     // The challenger's trace is a real computation with neuron 70 changed.
     const lie = visibleFault(input, 70);
@@ -125,7 +125,7 @@ describe("BisectionResolver on the ledger", function () {
 
   it("a cheating operator with one wrong output in a batch of 64 loses to an honest challenger", async function () {
     const system = await loadBisection();
-    const { resolver, ledger, stakeManager, operator, challenger, deployer } = system;
+    const { ledger, stakeManager, operator, challenger, deployer } = system;
     const model = mnistModel();
     const wrong = 17;
     const truth = mnistBatch(64);

@@ -9,7 +9,6 @@ import {
   BPS,
   CHALLENGE_DEPOSIT,
   CHALLENGER_BOND,
-  accuseAs,
   commitAccusation,
   commitOne,
   networkHelpers,
