@@ -63,8 +63,9 @@ export const model = onchainTable(
     challengerBond: t.bigint().notNull(),
     uri: t.text().notNull(),
     deprecated: t.boolean().notNull(),
-    inferences: t.integer().notNull(),
-    fraudulent: t.integer().notNull(),
+    // Counts are named *Count: `inferences` is the relation to the rows themselves.
+    inferenceCount: t.integer().notNull(),
+    fraudulentCount: t.integer().notNull(),
     registeredBlock: t.bigint().notNull(),
     registeredAt: t.bigint().notNull(),
     registeredTx: t.hex().notNull(),
@@ -82,8 +83,9 @@ export const operator = onchainTable("operator", (t) => ({
   withdrawalReadyAt: t.bigint().notNull(),
   credit: t.bigint().notNull(),
   totalSlashed: t.bigint().notNull(),
-  commitments: t.integer().notNull(),
-  inferences: t.integer().notNull(),
+  // Counts are named *Count: `commitments` and `inferences` are the relations to the rows themselves.
+  commitmentCount: t.integer().notNull(),
+  inferenceCount: t.integer().notNull(),
   disputesWon: t.integer().notNull(),
   disputesLost: t.integer().notNull(),
   dataUri: t.text(),

@@ -122,11 +122,11 @@ async function recordCommitment(
     committedAt: block.timestamp,
     committedTx: tx,
   });
-  await db.update(model, { id: args.modelId }).set((m) => ({ inferences: m.inferences + items.length }));
+  await db.update(model, { id: args.modelId }).set((m) => ({ inferenceCount: m.inferenceCount + items.length }));
   await updateOperator(db, operator, (o) => ({
     bondReserve: o.bondReserve - args.bond,
-    commitments: o.commitments + 1,
-    inferences: o.inferences + items.length,
+    commitmentCount: o.commitmentCount + 1,
+    inferenceCount: o.inferenceCount + items.length,
   }));
   await updateProtocol(db, block.number, (p) => ({
     commitments: p.commitments + 1,
@@ -280,7 +280,7 @@ ponder.on("InferenceLedger:CommitmentSlashed", async ({ event, context }) => {
   // The leaf proven wrong (or withheld) is fraudulent; every other leaf of the commitment is void.
   await setLeafStatuses(db, commitmentId, c.count, "VOIDED", event.block.timestamp, leaf);
   await db.update(inference, { commitmentId, leafIndex: leaf }).set({ status: "FRAUDULENT", finalizedAt: event.block.timestamp });
-  await db.update(model, { id: c.modelId }).set((m) => ({ fraudulent: m.fraudulent + 1 }));
+  await db.update(model, { id: c.modelId }).set((m) => ({ fraudulentCount: m.fraudulentCount + 1 }));
   await updateOperator(db, operator, (o) => ({ totalSlashed: o.totalSlashed + slashed }));
   await updateProtocol(db, event.block.number, (p) => ({
     inferencesFraudulent: p.inferencesFraudulent + 1,

@@ -223,14 +223,19 @@ describe("Indexer: a whole scenario, compared with the contracts", function () {
       expect([...seen].sort()).to.deep.equal(["PENDING", "SETTLED", "SLASHED"]);
     });
 
-    it("keeps every operator's stake, reserve, pending withdrawal and credit equal to the contracts'", async () => {
+    it("keeps every operator's stake, reserve, pending withdrawal, credit and counts equal to the contracts'", async () => {
       const { ledger, stakeManager } = await protocolAt(started.connection);
-      const { body } = await graphql<{ operators: { items: { id: Hex; freeStake: string; lockedStake: string; bondReserve: string; pendingWithdrawal: string; credit: string }[] } }>(
+      const { body } = await graphql<{
+        operators: { items: { id: Hex; freeStake: string; lockedStake: string; bondReserve: string; pendingWithdrawal: string; credit: string; commitmentCount: number; inferenceCount: number }[] };
+      }>(
         indexer!,
-        `{ operators(limit: 100) { items { id freeStake lockedStake bondReserve pendingWithdrawal credit } } }`,
+        `{ operators(limit: 100) { items { id freeStake lockedStake bondReserve pendingWithdrawal credit commitmentCount inferenceCount } } }`,
       );
       const accounts = body.data!.operators.items;
       expect(accounts.length).to.be.greaterThan(3);
+      // Its counts of commitments and inferences, from the ledger's own events.
+      const singles = await ledger.getEvents.InferenceCommitted({}, { fromBlock: 0n });
+      const batches = await ledger.getEvents.BatchCommitted({}, { fromBlock: 0n });
       for (const account of accounts) {
         const stake = await stakeManager.read.stakeOf([account.id]);
         const withdrawal = await stakeManager.read.withdrawalOf([account.id]);
@@ -241,6 +246,10 @@ describe("Indexer: a whole scenario, compared with the contracts", function () {
           bondReserve: (await ledger.read.bondReserveOf([account.id])).toString(),
           pendingWithdrawal: withdrawal.amount.toString(),
           credit: (await stakeManager.read.creditOf([account.id])).toString(),
+          commitmentCount: singles.filter((e) => e.args.operator === getAddress(account.id)).length + batches.filter((e) => e.args.operator === getAddress(account.id)).length,
+          inferenceCount:
+            singles.filter((e) => e.args.operator === getAddress(account.id)).length +
+            batches.filter((e) => e.args.operator === getAddress(account.id)).reduce((n, e) => n + e.args.items!.length, 0),
         });
       }
     });
