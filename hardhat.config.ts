@@ -46,6 +46,15 @@ export default defineConfig({
   },
   networks: {
     localhost: { type: "http", chainType: "l1", url: "http://127.0.0.1:8545" },
+    // The demo's node (`hardhat --network realtime node`), closer to a live chain: a block every second even when
+    // nobody sends a transaction (so time passes and windows close), and several blocks may share a second (so a
+    // burst of transactions does not run block time ahead of the wall clock).
+    realtime: {
+      type: "edr-simulated",
+      chainType: "l1",
+      allowBlocksWithSameTimestamp: true,
+      mining: { auto: true, interval: 1000 },
+    },
     // A dev chain started by a script on a port of its choosing (scripts/demo.ts).
     devchain: { type: "http", chainType: "l1", url: process.env.VINFER_RPC_URL ?? "http://127.0.0.1:8545" },
   },

@@ -18,7 +18,7 @@
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { availableParallelism, cpus, tmpdir } from "node:os";
+import { availableParallelism, cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Worker } from "node:worker_threads";
@@ -122,6 +122,7 @@ parentPort.on("message", async (job) => {
 // ---- the chain, the model, a staked operator ------------------------------------------------------------
 
 const startedAt = now();
+const loadAtStart = loadavg()[0];
 const system = await startOperatorChain({ challengeWindow: CHALLENGE_WINDOW });
 let operator: OperatorDaemon | undefined;
 let challenger: ChallengerDaemon | undefined;
@@ -277,6 +278,7 @@ try {
     challengerInferencesPerSecond: challengerRate,
     detail: {
       machine: `${availableParallelism()} cores (${cpus()[0]?.model.trim() ?? "unknown CPU"}); hardhat node, the two daemons (one process, one thread) and the load generator (a worker thread) on the same machine, over loopback`,
+      loadAverage1mAtStart: round(loadAtStart, 2),
       chain: "hardhat node, automine (one block per transaction)",
       setupS: round(setupS),
       connections: CONNECTIONS,
@@ -299,6 +301,8 @@ try {
         gasSpentMetricNote: "vinfer_operator_gas_spent_total, which includes the setDataURI transaction",
         commitLagMs,
         commitLagNote: "from the last request accepted (stored) to the last commitment's receipt",
+        batchesCommittedAfterLastRequest: commits.filter((c) => c.at > lastAcceptedAt).length,
+        queuedAtLastRequest: requestIds.length - commits.filter((c) => c.at <= lastAcceptedAt).reduce((n, c) => n + c.count, 0),
         lastRequestToLoadEndMs: Math.round(intake.endedAt - lastAcceptedAt),
         warnings: problems,
       },

@@ -72,6 +72,9 @@ describe("pnpm demo", function () {
       expect(outcome.operators.cheater.totalSlashed).to.equal(outcome.protocol.bondsSlashed);
       expect(outcome.operators.cheater.disputesLost).to.be.at.least(slashed.length);
       expect(outcome.protocol.disputesOpen).to.equal(0);
+      // Every wrong answer the cheater served was caught.
+      expect(outcome.cheatedStatuses.length, context).to.equal(outcome.served.cheated);
+      expect(outcome.cheatedStatuses.every((s) => s === "FRAUDULENT" || s === "VOIDED"), context).to.equal(true);
       // The printed query's answer lists the fraudulent inferences, each with its slashed commitment.
       const answer = outcome.graphql.answer as { inferences: { items: { status: string; commitment: { status: string } }[] } };
       expect(answer.inferences.items.map((i) => [i.status, i.commitment.status])).to.deep.equal(slashed.map(() => ["FRAUDULENT", "SLASHED"]));

@@ -35,12 +35,15 @@ async function chainId(url: string): Promise<string | undefined> {
  * its own process group (pnpm, its shell shim and the node itself), so stopping signals the group we
  * started and nothing else; it also keeps the terminal's Ctrl-C from reaching it before we handle it.
  */
-export async function startDevChain(root: string, port: number, timeoutMs = 60_000): Promise<DevChain> {
+export async function startDevChain(root: string, port: number, timeoutMs = 60_000, { realTime = false }: { realTime?: boolean } = {}): Promise<DevChain> {
   const url = `http://127.0.0.1:${port}`;
   // A HARDHAT_NETWORK in the caller's environment would point the node at a network it cannot simulate;
   // stdin is ignored so that a node on a TTY cannot stop to ask questions.
   const { HARDHAT_NETWORK: _, ...env } = process.env;
-  const child = spawn("pnpm", ["hardhat", "node", "--hostname", "127.0.0.1", "--port", String(port)], {
+  // realTime: the `realtime` network of hardhat.config.ts, whose blocks keep to the wall clock; otherwise each
+  // block is at least a second after the previous one, so a burst of transactions runs block time ahead.
+  const network = realTime ? ["--network", "realtime"] : [];
+  const child = spawn("pnpm", ["hardhat", ...network, "node", "--hostname", "127.0.0.1", "--port", String(port)], {
     cwd: root,
     env,
     detached: true,

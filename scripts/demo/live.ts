@@ -54,6 +54,8 @@ export type Stoppable = { pid: number; stop(): Promise<void> };
 /** What the demo ends with, for its test. */
 export type DemoOutcome = {
   served: { honest: number; cheater: number; cheated: number };
+  /** The chain's status of every wrong answer the cheater served. */
+  cheatedStatuses: string[];
   protocol: ProtocolTotals;
   operators: Record<"honest" | "cheater", OperatorRecord>;
   commitments: { operator: string; status: string; count: number }[];
@@ -83,7 +85,7 @@ export async function runLiveDemo({ log, keep = false, untilStopped, timeoutS = 
   const work = mkdtempSync(join(tmpdir(), "vinfer-demo-"));
   try {
     // ── chain, deployment, model, stake ─────────────────────────────────────────────────────────────────
-    const chain = await startDevChain(root, await freeLoopbackPort());
+    const chain = await startDevChain(root, await freeLoopbackPort(), 60_000, { realTime: true });
     children.push(chain);
     log(`${at()}  chain       hardhat node on ${chain.url} (pid ${chain.pid})`);
     const { viem, ignition } = await network.create({ network: "devchain", override: { url: chain.url } });
@@ -155,7 +157,7 @@ export async function runLiveDemo({ log, keep = false, untilStopped, timeoutS = 
       });
       if (!response.ok) throw new Error(`${url}/v1/infer answered ${response.status}: ${await response.text()}`);
       const answer = (await response.json()) as { output: number[]; requestId: Hex };
-      return { label: mnist.labels[k], prediction: argmax(Int8Array.from(answer.output)), wrong: !sameOutput(model, input, answer.output) };
+      return { requestId: answer.requestId, label: mnist.labels[k], prediction: argmax(Int8Array.from(answer.output)), wrong: !sameOutput(model, input, answer.output) };
     };
     const honestAnswers = [];
     const cheaterAnswers = [];
@@ -206,6 +208,15 @@ export async function runLiveDemo({ log, keep = false, untilStopped, timeoutS = 
       await sleep(1_000);
     }
 
+    // Every wrong answer the cheater served must have been caught: its leaf FRAUDULENT, or VOIDED with its batch.
+    const cheatedStatuses: string[] = [];
+    for (const { requestId } of cheaterAnswers.filter((a) => a.wrong)) {
+      const receipt = (await (await fetch(`${cheater.url}/v1/receipts/${requestId}`)).json()) as { chainStatus?: string };
+      cheatedStatuses.push(receipt.chainStatus ?? "UNCOMMITTED");
+    }
+    const escaped = cheatedStatuses.filter((s) => s !== "FRAUDULENT" && s !== "VOIDED").length;
+    if (escaped > 0) throw new Error(`${escaped} of the cheater's ${cheatedStatuses.length} wrong answers were not caught (${cheatedStatuses.join(", ")})`);
+
     // ── summary ─────────────────────────────────────────────────────────────────────────────────────────
     const query = `{
   protocol(id: "vinfer") { commitments inferencesCommitted inferencesSettled inferencesFraudulent inferencesVoided bondsSlashed disputes disputesOpen }
@@ -255,6 +266,7 @@ export async function runLiveDemo({ log, keep = false, untilStopped, timeoutS = 
     }
     return {
       served,
+      cheatedStatuses,
       protocol,
       operators,
       commitments: list.commitments.items.map((c) => ({

@@ -28,7 +28,15 @@ const BYTES32 = /^0x[0-9a-fA-F]{64}$/;
 
 function send(res: ServerResponse, status: number, body: string, contentType: string, headers: Record<string, string> = {}): void {
   if (res.headersSent) return;
-  res.writeHead(status, { "content-type": contentType, "content-length": Buffer.byteLength(body), "cache-control": "no-store", ...headers });
+  // Everything served is public (answers, receipts, a commitment's data): any page may read it, e.g. the explorer
+  // re-running a committed inference in the browser.
+  res.writeHead(status, {
+    "content-type": contentType,
+    "content-length": Buffer.byteLength(body),
+    "cache-control": "no-store",
+    "access-control-allow-origin": "*",
+    ...headers,
+  });
   res.end(body);
 }
 
