@@ -10,8 +10,8 @@
  *    time from the last request accepted to the last commitment mined;
  *  - receipts: 50 connections for 10 s on GET /v1/receipts/:requestId over the committed request ids in turn
  *    (each answer reads the ledger's inferenceStatus from the node);
- *  - challenger: started once the operator committed everything, with every one of its commitments (≈ 50 of
- *    256) as a backlog; inferences checked per second (fetched from the operator's data endpoint, input hashes
+ *  - challenger: started once the operator committed everything, with every one of its commitments (all of
+ *    256 but the last) as a backlog; inferences checked per second (fetched from the operator's data endpoint, input hashes
  *    checked, re-executed with inferBatch, output hashes compared) from the first to the last commitment
  *    checked, at the default pollMs (500, the wait between passes) and 4 commitments a pass; beside it, the
  *    rate within a pass (commitments checked one after another, no wait between them).
