@@ -11,7 +11,8 @@ if [ $# -eq 0 ]; then
   exit 2
 fi
 case "$1" in
-  test | test:mocha | bench:indexer) vinfer_need_postgres ;;
+  test | test:mocha) vinfer_need_postgres; vinfer_need_chromium ;;
+  bench:indexer) vinfer_need_postgres ;;
 esac
 vinfer_log "node $(node --version), pnpm $(pnpm --version): pnpm install --frozen-lockfile && pnpm build"
 pnpm install --frozen-lockfile >&2

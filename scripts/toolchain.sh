@@ -49,3 +49,20 @@ vinfer_need_postgres() {
   fi
   $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends postgresql >&2
 }
+
+# The explorer's browser tests drive a headless Chromium: Debian's package, installed when missing.
+vinfer_need_chromium() {
+  if [ -x /usr/bin/chromium ]; then return 0; fi
+  vinfer_log "installing Chromium from Debian (the explorer's tests run in a headless browser)"
+  local sudo=""
+  if [ "$(id -u)" -ne 0 ]; then
+    if command -v sudo >/dev/null 2>&1; then sudo="sudo"; else
+      echo "Chromium is missing and this user cannot install it: run 'apt-get install -y chromium' as root" >&2
+      return 1
+    fi
+  fi
+  $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends chromium >&2 || {
+    echo "could not install Chromium: run 'apt-get install -y chromium' as root" >&2
+    return 1
+  }
+}

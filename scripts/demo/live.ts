@@ -46,6 +46,8 @@ export type DemoOptions = {
   timeoutS?: number;
   /** Every process started, as it starts, so that a signal handler can stop them by pid. */
   children?: Stoppable[];
+  /** Called with the running services' URLs once the outcome is in, just before the `keep` phase. */
+  onReady?: (urls: { chain: string; indexer: string; honest: string; cheater: string }) => void | Promise<void>;
 };
 
 /** A process the demo started. */
@@ -79,7 +81,7 @@ const short = (hex: string) => `${hex.slice(0, 10)}…`;
 const tokens = (wei: bigint | string) => `${formatEther(BigInt(wei))} VNF`;
 
 /** Runs the whole demo; every process it starts is stopped by its pid before it returns or throws. */
-export async function runLiveDemo({ log, keep = false, untilStopped, timeoutS = 240, children = [] }: DemoOptions): Promise<DemoOutcome> {
+export async function runLiveDemo({ log, keep = false, untilStopped, timeoutS = 240, children = [], onReady }: DemoOptions): Promise<DemoOutcome> {
   const started = performance.now();
   const at = () => `${((performance.now() - started) / 1000).toFixed(1).padStart(5)} s`;
   const work = mkdtempSync(join(tmpdir(), "vinfer-demo-"));
@@ -259,6 +261,7 @@ export async function runLiveDemo({ log, keep = false, untilStopped, timeoutS = 
     log("answer");
     for (const line of JSON.stringify(answer.data, null, 2).split("\n")) log(`  ${line}`);
 
+    await onReady?.({ chain: chain.url, indexer: indexer.url, honest: honest.url, cheater: cheater.url });
     if (keep) {
       log();
       log(`kept running until Ctrl-C: chain ${chain.url}, GraphQL ${indexer.url}/graphql, operators ${honest.url} and ${cheater.url}`);
