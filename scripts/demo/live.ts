@@ -264,7 +264,7 @@ export async function runLiveDemo({ log, keep = false, untilStopped, timeoutS = 
     await onReady?.({ chain: chain.url, indexer: indexer.url, honest: honest.url, cheater: cheater.url });
     if (keep) {
       log();
-      log(`kept running until Ctrl-C: chain ${chain.url}, GraphQL ${indexer.url}/graphql, operators ${honest.url} and ${cheater.url}`);
+      log(`kept running until Ctrl-C: explorer ${indexer.url}/explorer/, GraphQL ${indexer.url}/graphql, chain ${chain.url}, operators ${honest.url} and ${cheater.url}`);
       await untilStopped;
     }
     return {
