@@ -1,12 +1,17 @@
 // The explorer in a real browser: headless Chromium (Debian's /usr/bin/chromium) driven over the live demo — the
 // chain, the indexer serving the explorer at /explorer, the operator daemons and the challenger.
 import { expect } from "chai";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import puppeteer, { type Browser, type Page } from "puppeteer-core";
+import { parseModel, stepPosition } from "@vinfer/runtime";
+import { heldOutInputs } from "@vinfer/runtime/training";
+import type { MnistDigits } from "@vinfer/runtime/training";
 import { runLiveDemo, type DemoOutcome, type Stoppable } from "../../scripts/demo/live.ts";
 
 const CHROMIUM = process.env.VINFER_CHROMIUM ?? "/usr/bin/chromium";
 const WAIT_MS = 20_000;
+const MODEL = parseModel(readFileSync(new URL("../../models/mnist-mlp.json", import.meta.url), "utf8"));
 
 type Urls = { chain: string; indexer: string; honest: string; cheater: string };
 
@@ -179,6 +184,96 @@ describe("explorer in headless Chromium", function () {
       await page.goto(`${urls.indexer}/explorer/#/inference/0x1234`, { waitUntil: "domcontentloaded" });
       expect(await waitForText(page, ".message-error", "is not a request id")).to.equal(`"0x1234" is not a request id: expected 0x and 64 hex digits.`);
       expect(await page.$eval("header .brand", (e) => (e.textContent ?? "").trim())).to.equal("vinfer explorer");
+    } finally {
+      await close();
+    }
+  });
+
+  it("draws exactly the rounds that happened on chain and the step the chain re-executed", async function () {
+    this.timeout(20_000);
+    type Move = { seq: number; kind: string; step: number | null; lo: number | null; hi: number | null };
+    const { disputes } = await ask<{ disputes: { items: { id: string; provenStep: number | null; moves: { items: Move[] } }[] } }>(
+      `{ disputes(where: { status: OPERATOR_FAULT }, limit: 20) { items { id provenStep moves(orderBy: "seq", orderDirection: "asc", limit: 200) { items { seq kind step lo hi } } } } }`,
+    );
+    const won = disputes.items.find((d) => d.moves.items.some((m) => m.kind === "STEP") && d.moves.items.some((m) => m.kind === "ANSWER"));
+    expect(won, `the demo indexed no dispute the challenger won by a proven step${context()}`).to.not.equal(undefined);
+    const moves = won!.moves.items;
+    const mids = moves.filter((m) => m.kind === "MID_STATE");
+    const answers = moves.filter((m) => m.kind === "ANSWER");
+    expect(answers.length, "every midpoint posted on chain is answered").to.equal(mids.length);
+    const proven = moves.find((m) => m.kind === "STEP")!;
+    expect(proven.step).to.be.a("number");
+    const { layer, neuron } = stepPosition(MODEL, proven.step!);
+
+    const { page, close } = await openBrowser();
+    try {
+      await page.goto(`${urls.indexer}/explorer/#/dispute/${won!.id}`, { waitUntil: "domcontentloaded" });
+      await waitForText(page, "h1", `Dispute #${won!.id}`);
+      await page.waitForSelector("ol.moves li");
+      const drawn = await page.$$eval("ol.moves li", (items) =>
+        items.map((li) => ({
+          kind: (li.querySelector(".move-head strong")?.textContent ?? "").trim(),
+          body: (li.querySelector(".move-body")?.textContent ?? "").trim(),
+          interval: (li.querySelector(".interval")?.textContent ?? "").trim(),
+        })),
+      );
+      expect(drawn.length, "one entry per indexed move").to.equal(moves.length);
+      const interval = (m: Move) => (m.lo !== null && m.hi !== null ? `[${m.lo}, ${m.hi}]` : "");
+      // One round per MID_STATE/ANSWER pair, each with the midpoint and the interval [lo, hi] left after it.
+      const rounds = (kind: string) => drawn.filter((d) => d.kind === kind);
+      expect(rounds("mid state").map((d) => d.interval)).to.deep.equal(mids.map(interval));
+      expect(rounds("answer").map((d) => d.interval)).to.deep.equal(answers.map(interval));
+      expect(rounds("answer").map((d) => d.body.match(/^step (\d+):/)?.[1])).to.deep.equal(answers.map((m) => String(m.step)));
+      expect(rounds("mid state").map((d) => d.body.match(/^state at step (\d+):/)?.[1])).to.deep.equal(mids.map((m) => String(m.step)));
+
+      // The final step: the step the chain re-executed, i.e. layer `layer`, neuron `neuron` of the model.
+      const step = rounds("step");
+      expect(step.length).to.equal(1);
+      expect(step[0].body, `layer ${layer}, neuron ${neuron}`).to.match(new RegExp(`^step ${proven.step} executed on chain: `));
+      const final = await page.$$eval(".fields div", (rows) => rows.map((r) => [(r.querySelector("dt")?.textContent ?? "").trim(), (r.querySelector("dd")?.textContent ?? "").trim()]));
+      expect(Object.fromEntries(final)["step proven"], `layer ${layer}, neuron ${neuron}`).to.equal(String(proven.step));
+      expect(Object.fromEntries(final)["outcome"]).to.equal("operator fault");
+    } finally {
+      await close();
+    }
+  });
+
+  it("shows in the live feed a commitment made after the page was opened", async function () {
+    this.timeout(20_000);
+    const { models } = await ask<{ models: { items: { id: string }[] } }>(`{ models(limit: 1) { items { id } } }`);
+    const modelId = models.items[0]?.id;
+    expect(modelId, `no model is indexed${context()}`).to.be.a("string");
+    const { page, close } = await openBrowser();
+    try {
+      await page.goto(`${urls.indexer}/explorer/#/`, { waitUntil: "domcontentloaded" });
+      await waitForText(page, ".totals", "commitments");
+      // A mark on the window: it is gone if the page reloads.
+      await page.evaluate(() => Object.assign(window, { vinferMark: true }));
+
+      // A held-out digit the demo's client did not send (it sent the first 48).
+      const mnist = heldOutInputs(createRequire(import.meta.url)("mnist") as MnistDigits);
+      const response = await fetch(`${urls.honest}/v1/infer`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ modelId, input: Array.from(mnist.inputs[100]) }),
+      });
+      expect(response.ok, `${urls.honest}/v1/infer answered ${response.status}`).to.equal(true);
+      const requestId = ((await response.json()) as { requestId: string }).requestId.toLowerCase();
+      const sent = Date.now();
+
+      let commitmentId: string | undefined;
+      while (commitmentId === undefined && Date.now() - sent < 12_000) {
+        const { inferences } = await ask<{ inferences: { items: { commitmentId: string }[] } }>(`{ inferences(where: { requestId: "${requestId}" }, limit: 1) { items { commitmentId } } }`);
+        commitmentId = inferences.items[0]?.commitmentId.toLowerCase();
+        if (commitmentId === undefined) await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+      expect(commitmentId, `request ${requestId} was not committed within 12 s${context()}`).to.be.a("string");
+
+      const shown = (id: string) =>
+        page.waitForFunction((want: string) => [...document.querySelectorAll("[title]")].some((e) => e.getAttribute("title")?.toLowerCase() === want), { timeout: 15_000 }, id);
+      await shown(commitmentId!);
+      await shown(requestId);
+      expect(await page.evaluate(() => (window as unknown as { vinferMark?: boolean }).vinferMark)).to.equal(true);
     } finally {
       await close();
     }
