@@ -216,6 +216,11 @@ export const dispute = onchainTable(
     computedState: t.hex(),
     claimedState: t.hex(),
     stepOutput: t.integer(),
+    /** The neuron re-executed (layer, index in the layer, the layer's width), from the proveStep call's witness;
+     * null when the call came through another contract. */
+    stepLayer: t.integer(),
+    stepNeuron: t.integer(),
+    stepLayerWidth: t.integer(),
     timedOutParty: t.text(),
     /** The game's `GameStatus` once it ended (OPERATOR_WON or CHALLENGER_WON). */
     gameStatus: t.text(),
@@ -253,6 +258,10 @@ export const bisectionMove = onchainTable(
     computedState: t.hex(),
     claimedState: t.hex(),
     output: t.integer(),
+    /** STEP: the neuron re-executed, from the proveStep call's witness (null when called through a contract). */
+    layer: t.integer(),
+    neuron: t.integer(),
+    layerWidth: t.integer(),
     outcome: t.text(),
     sender: t.hex().notNull(),
     gasUsed: t.bigint().notNull(),

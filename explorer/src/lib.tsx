@@ -152,9 +152,9 @@ export function Fields({ rows }: { rows: [string, ComponentChildren][] }) {
   );
 }
 
-export function Section({ title, children }: { title: ComponentChildren; children: ComponentChildren }) {
+export function Section({ title, name, children }: { title: ComponentChildren; /** an extra class naming the section */ name?: string; children: ComponentChildren }) {
   return (
-    <section class="card">
+    <section class={name ? `card ${name}` : "card"}>
       <h2>{title}</h2>
       {children}
     </section>

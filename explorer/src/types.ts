@@ -106,6 +106,9 @@ export type Dispute = {
   computedState: Hex | null;
   claimedState: Hex | null;
   stepOutput: number | null;
+  stepLayer: number | null;
+  stepNeuron: number | null;
+  stepLayerWidth: number | null;
   timedOutParty: string | null;
   gameStatus: string | null;
   ballotDeadline: string | null;
@@ -127,6 +130,9 @@ export type Move = {
   computedState: Hex | null;
   claimedState: Hex | null;
   output: number | null;
+  layer: number | null;
+  neuron: number | null;
+  layerWidth: number | null;
   outcome: string | null;
   sender: Address;
   gasUsed: string;

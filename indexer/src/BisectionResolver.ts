@@ -4,14 +4,14 @@
 import { ponder } from "ponder:registry";
 import type { Context } from "ponder:registry";
 import { bisectionMove, dispute } from "ponder:schema";
-import { GameStatusNames, OutcomeNames, PartyNames } from "@vinfer/abis";
-import type { Hex } from "viem";
+import { bisectionResolverAbi, GameStatusNames, OutcomeNames, PartyNames } from "@vinfer/abis";
+import { decodeFunctionData, type Hex } from "viem";
 import { enumName } from "./lib/records.ts";
 
 type MoveFields = Omit<typeof bisectionMove.$inferInsert, "disputeId" | "seq" | "sender" | "gasUsed" | "block" | "timestamp" | "tx">;
 type Logged = {
   block: { number: bigint; timestamp: bigint };
-  transaction: { hash: Hex; from: Hex };
+  transaction: { hash: Hex; from: Hex; to: Hex | null; input: Hex };
   transactionReceipt?: { gasUsed: bigint };
 };
 
@@ -71,14 +71,38 @@ ponder.on("BisectionResolver:MidStateAnswered", async ({ event, context }) => {
   );
 });
 
+/** The neuron a proveStep call re-executed, read from its witness; undefined when the transaction is not a direct
+ * proveStep call on the resolver for this dispute (e.g. one made through another contract). */
+function provenNeuron(event: Logged & { log: { address: Hex } }, disputeId: bigint) {
+  const { to, input } = event.transaction;
+  if (to === null || to.toLowerCase() !== event.log.address.toLowerCase()) return undefined;
+  try {
+    const call = decodeFunctionData({ abi: bisectionResolverAbi, data: input });
+    if (call.functionName !== "proveStep" || call.args[0] !== disputeId) return undefined;
+    const { layer, neuron, layerWidth } = call.args[1].leaf;
+    return { layer, neuron, layerWidth };
+  } catch {
+    return undefined;
+  }
+}
+
 ponder.on("BisectionResolver:StepProven", async ({ event, context }) => {
   const { disputeId, step, computedState, claimedState, output } = event.args;
+  const leaf = provenNeuron(event, disputeId);
   await move(
     context,
     event,
     disputeId,
-    { kind: "STEP", step: Number(step), computedState, claimedState, output: Number(output) },
-    { provenStep: Number(step), computedState, claimedState, stepOutput: Number(output) },
+    { kind: "STEP", step: Number(step), computedState, claimedState, output: Number(output), layer: leaf?.layer, neuron: leaf?.neuron, layerWidth: leaf?.layerWidth },
+    {
+      provenStep: Number(step),
+      computedState,
+      claimedState,
+      stepOutput: Number(output),
+      stepLayer: leaf?.layer ?? null,
+      stepNeuron: leaf?.neuron ?? null,
+      stepLayerWidth: leaf?.layerWidth ?? null,
+    },
   );
 });
 

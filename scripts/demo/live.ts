@@ -102,6 +102,10 @@ export async function runLiveDemo({ log, keep = false, untilStopped, timeoutS = 
     log(`${at()}  deployed    ledger ${ledger.address}, bisection resolver ${bisectionResolver.address}`);
 
     const model: Int8Model = parseModel(readFileSync(join(root, MODEL_FILE), "utf8"));
+    // The model's URI is the honest operator's copy (GET /v1/model), so that anyone can fetch the file and
+    // check it against the registered weights root, e.g. the explorer re-running an inference in the page.
+    const honestPort = await freeLoopbackPort();
+    const modelUri = `http://127.0.0.1:${honestPort}/v1/model`;
     const { modelId } = await registerModel(deployer, {
       contracts,
       model,
@@ -109,7 +113,7 @@ export async function runLiveDemo({ log, keep = false, untilStopped, timeoutS = 
       challengeWindow: CHALLENGE_WINDOW,
       bondPerInference: BOND_PER_INFERENCE,
       challengerBond: CHALLENGER_BOND,
-      uri: MODEL_FILE,
+      uri: modelUri,
     });
     const widths = [model.inputWidth, ...model.layers.map((l) => l.outWidth)].join("-");
     log(`${at()}  model       MNIST ${widths} (${model.traceLength}-step trace) registered as ${short(modelId)}: window ${CHALLENGE_WINDOW} s, bond ${tokens(BOND_PER_INFERENCE)} per inference`);
@@ -141,7 +145,7 @@ export async function runLiveDemo({ log, keep = false, untilStopped, timeoutS = 
       return { child, url };
     };
     const operatorArgs = (dir: string) => ["operator", "--model-id", modelId, "--model", MODEL_FILE, "--data-dir", join(work, dir), "--batch-size", "8", "--batch-age-ms", "1500"];
-    const honest = await daemon("honest operator", operatorArgs("honest"), keyOf(1), await freeLoopbackPort());
+    const honest = await daemon("honest operator", operatorArgs("honest"), keyOf(1), honestPort);
     const cheater = await daemon("cheating operator", [...operatorArgs("cheater"), "--cheat-fraction", String(CHEAT_FRACTION)], keyOf(2), await freeLoopbackPort());
     const watcher = await daemon("challenger", ["challenger", "--model", MODEL_FILE, "--data-dir", join(work, "challenger")], keyOf(3), await freeLoopbackPort());
     log(`${at()}  operators   honest ${short(honestOp.account.address)} on ${honest.url} (pid ${honest.child.pid}), cheating ${short(cheaterOp.account.address)} on ${cheater.url} (pid ${cheater.child.pid}, wrong on ${CHEAT_FRACTION * 100} % of requests)`);

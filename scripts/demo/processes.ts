@@ -7,16 +7,24 @@ import type { AddressInfo } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 
 /** A port nothing listens on right now: the kernel's pick for port 0 on 127.0.0.1. */
-export function freeLoopbackPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
+export async function freeLoopbackPort(): Promise<number> {
+  // A port handed out may stay unbound for a while (the demo registers the model's URI before its operator
+  // listens), so this process never hands out the same port twice.
+  for (;;) {
+    const port = await new Promise<number>((resolve, reject) => {
+      const server = createServer();
+      server.once("error", reject);
+      server.listen(0, "127.0.0.1", () => {
+        const { port } = server.address() as AddressInfo;
+        server.close(() => resolve(port));
+      });
     });
-  });
+    if (handedOut.has(port)) continue;
+    handedOut.add(port);
+    return port;
+  }
 }
+const handedOut = new Set<number>();
 
 /** Whether any process of the group led by `pid` is alive. */
 export function groupAlive(pid: number): boolean {

@@ -1,12 +1,16 @@
 // The explorer in a real browser: headless Chromium (Debian's /usr/bin/chromium) driven over the live demo — the
 // chain, the indexer serving the explorer at /explorer, the operator daemons and the challenger.
 import { expect } from "chai";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { createRequire } from "node:module";
-import puppeteer, { type Browser, type Page } from "puppeteer-core";
+import puppeteer, { type Browser, type ElementHandle, type Page } from "puppeteer-core";
 import { parseModel, stepPosition } from "@vinfer/runtime";
 import { heldOutInputs } from "@vinfer/runtime/training";
 import type { MnistDigits } from "@vinfer/runtime/training";
+import { fetchCommitmentData, hexToInt8 } from "@vinfer/sdk";
+import type { Hex } from "viem";
 import { runLiveDemo, type DemoOutcome, type Stoppable } from "../../scripts/demo/live.ts";
 
 const CHROMIUM = process.env.VINFER_CHROMIUM ?? "/usr/bin/chromium";
@@ -139,6 +143,84 @@ describe("explorer in headless Chromium", function () {
     }
   });
 
+  /** Opens `requestId`'s inference page and re-runs the model in it; returns the verdict and the fields shown. */
+  async function rerun(page: Page, requestId: string, operator?: string) {
+    const query = operator ? `?operator=${operator}` : "";
+    await page.goto(`${urls.indexer}/explorer/#/inference/${requestId}${query}`, { waitUntil: "domcontentloaded" });
+    await page.waitForSelector(".rerun form.rpc button[type=submit]:not([disabled])");
+    await page.click(".rerun form.rpc button[type=submit]");
+    return rerunOutcome(page);
+  }
+  async function rerunOutcome(page: Page) {
+    await page.waitForSelector(".rerun .message");
+    return page.$eval(".rerun", (section) => ({
+      verdict: (section.querySelector(".message")?.textContent ?? "").trim(),
+      fields: Object.fromEntries(
+        [...section.querySelectorAll(".fields div")].map((r) => [(r.querySelector("dt")?.textContent ?? "").trim(), (r.querySelector("dd")?.textContent ?? "").trim()]),
+      ),
+    }));
+  }
+
+  it("re-runs the honest inference in the page to its committed output, from the operator's data or a dropped file", async function () {
+    const { page, close } = await openBrowser();
+    try {
+      const first = await rerun(page, honestSettled.requestId, honestSettled.operator);
+      expect(first.verdict, JSON.stringify(first)).to.equal("✔ Same output: the operator computed what it committed.");
+      expect(first.fields).to.include({
+        "input from": "the operator's data endpoint",
+        "input matches the committed hash": "yes",
+        "model matches the registered weights root": "yes",
+      });
+      expect(first.fields["output hash here"]).to.equal(first.fields["committed output hash"]);
+
+      // The same input as a file the user drops in: the operator's copy, as the SDK reads it.
+      const { inferences } = await ask<{ inferences: { items: { commitmentId: string; leafIndex: number; operatorRecord: { dataUri: string } }[] } }>(
+        `{ inferences(where: { requestId: "${honestSettled.requestId}" }, limit: 1) { items { commitmentId leafIndex operatorRecord { dataUri } } } }`,
+      );
+      const row = inferences.items[0];
+      const data = await fetchCommitmentData({ dataURI: row.operatorRecord.dataUri, commitmentId: row.commitmentId as Hex });
+      const dir = mkdtempSync(join(tmpdir(), "vinfer-explorer-"));
+      try {
+        const file = join(dir, "digit.json");
+        writeFileSync(file, JSON.stringify({ input: Array.from(hexToInt8(data.items[row.leafIndex].input)) }));
+        const chooser = (await page.$(".rerun input[type=file]")) as ElementHandle<HTMLInputElement>;
+        await chooser.uploadFile(file);
+        await page.waitForFunction(() => (document.querySelector(".rerun .fields")?.textContent ?? "").includes("digit.json"), { timeout: WAIT_MS });
+        const dropped = await rerunOutcome(page);
+        expect(dropped.fields["input from"]).to.equal("the file digit.json");
+        expect(dropped.verdict).to.equal("✔ Same output: the operator computed what it committed.");
+
+        // A file whose input is not the committed one proves nothing either way.
+        const other = join(dir, "other.json");
+        writeFileSync(other, JSON.stringify(Array.from(hexToInt8(data.items[row.leafIndex].input)).map((v) => (v === 127 ? 126 : v + 1))));
+        await chooser.uploadFile(other);
+        await page.waitForFunction(() => (document.querySelector(".rerun .fields")?.textContent ?? "").includes("other.json"), { timeout: WAIT_MS });
+        const wrong = await rerunOutcome(page);
+        expect(wrong.fields["input matches the committed hash"]).to.equal("NO");
+        expect(wrong.verdict).to.equal("The input or the model does not match what was committed, so the comparison proves nothing.");
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    } finally {
+      await close();
+    }
+  });
+
+  it("re-runs the cheater's fraudulent inference in the page to a different output than it committed", async function () {
+    expect(fraudulent[0], `the demo indexed no FRAUDULENT inference${context()}`).to.be.a("string");
+    const { page, close } = await openBrowser();
+    try {
+      const outcome = await rerun(page, fraudulent[0]);
+      expect(outcome.verdict, JSON.stringify(outcome)).to.equal(
+        "✘ Different output: the committed output is not what the model computes on this input (a dispute would prove it).",
+      );
+      expect(outcome.fields).to.include({ "input matches the committed hash": "yes", "model matches the registered weights root": "yes" });
+      expect(outcome.fields["output hash here"]).to.not.equal(outcome.fields["committed output hash"]);
+    } finally {
+      await close();
+    }
+  });
+
   it("shows a tampered receipt as not included", async function () {
     const { page, close } = await openBrowser();
     try {
@@ -227,12 +309,16 @@ describe("explorer in headless Chromium", function () {
       expect(rounds("mid state").map((d) => d.body.match(/^state at step (\d+):/)?.[1])).to.deep.equal(mids.map((m) => String(m.step)));
 
       // The final step: the step the chain re-executed, i.e. layer `layer`, neuron `neuron` of the model.
+      const named = `layer ${layer}, neuron ${neuron} of ${MODEL.layers[layer].outWidth}`;
       const step = rounds("step");
       expect(step.length).to.equal(1);
-      expect(step[0].body, `layer ${layer}, neuron ${neuron}`).to.match(new RegExp(`^step ${proven.step} executed on chain: `));
-      const final = await page.$$eval(".fields div", (rows) => rows.map((r) => [(r.querySelector("dt")?.textContent ?? "").trim(), (r.querySelector("dd")?.textContent ?? "").trim()]));
-      expect(Object.fromEntries(final)["step proven"], `layer ${layer}, neuron ${neuron}`).to.equal(String(proven.step));
-      expect(Object.fromEntries(final)["outcome"]).to.equal("operator fault");
+      expect(step[0].body).to.match(new RegExp(`^step ${proven.step} executed on chain: ${named}, computed output -?\\d+, state `));
+      const final = Object.fromEntries(
+        await page.$$eval(".fields div", (rows) => rows.map((r) => [(r.querySelector("dt")?.textContent ?? "").trim(), (r.querySelector("dd")?.textContent ?? "").trim()])),
+      );
+      expect(final["step proven"]).to.equal(String(proven.step));
+      expect(final["neuron re-executed"]).to.equal(named);
+      expect(final["outcome"]).to.equal("operator fault");
     } finally {
       await close();
     }

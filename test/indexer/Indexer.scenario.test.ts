@@ -7,7 +7,7 @@ import { expect } from "chai";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { CommitmentStatusNames, InferenceStatusNames } from "@vinfer/abis";
-import { inferenceLeaf, merkleProof, parseModel, profileHash, verifyMerkleProof, vectorHash, infer } from "@vinfer/runtime";
+import { inferenceLeaf, merkleProof, parseModel, profileHash, stepPosition, verifyMerkleProof, vectorHash, infer } from "@vinfer/runtime";
 import type { Hex } from "@vinfer/runtime";
 import {
   challenge,
@@ -257,12 +257,26 @@ describe("Indexer: a whole scenario, compared with the contracts", function () {
     it("answers GraphQL exactly: totals, disputes with their moves and votes, and the duplicate request id", async () => {
       const { body } = await graphql<{
         protocol: Record<string, number | string>;
-        disputes: { items: { resolverKind: string; status: string; moveCount: number; moves: { items: { kind: string }[] }; votesOperatorRight: number; timedOutParty: string | null; gameStatus: string | null }[] };
+        disputes: {
+          items: {
+            resolverKind: string;
+            status: string;
+            moveCount: number;
+            moves: { items: { kind: string; step: number | null; layer: number | null; neuron: number | null }[] };
+            votesOperatorRight: number;
+            timedOutParty: string | null;
+            gameStatus: string | null;
+            provenStep: number | null;
+            stepLayer: number | null;
+            stepNeuron: number | null;
+            stepLayerWidth: number | null;
+          }[];
+        };
         inferences: { items: { conflict: boolean; leafIndex: number }[] };
       }>(
         indexer!,
         `{ protocol(id: "vinfer") { commitments inferencesCommitted disputes disputesOpen dataDemandsOpen }
-           disputes(orderBy: "id") { items { resolverKind status moveCount votesOperatorRight timedOutParty gameStatus moves { items { kind } } } }
+           disputes(orderBy: "id") { items { resolverKind status moveCount votesOperatorRight timedOutParty gameStatus provenStep stepLayer stepNeuron stepLayerWidth moves { items { kind step layer neuron } } } }
            inferences(where: { requestId: "${requestIdOf("single")}" }) { items { conflict leafIndex } } }`,
       );
       expect(body.errors, JSON.stringify(body.errors)).to.equal(undefined);
@@ -275,6 +289,12 @@ describe("Indexer: a whole scenario, compared with the contracts", function () {
       const kinds = caught.moves.items.map((m) => m.kind);
       expect(kinds.length).to.equal(caught.moveCount);
       expect([kinds[0], kinds.at(-2), kinds.at(-1)]).to.deep.equal(["STARTED", "STEP", "ENDED"]);
+      // The neuron the chain re-executed, read from the proveStep call: where the model's trace puts the step.
+      const model = parseModel(readFileSync(join(root, "models/mnist-mlp.json"), "utf8"));
+      const { layer, neuron } = stepPosition(model, caught.provenStep!);
+      expect(caught).to.include({ stepLayer: layer, stepNeuron: neuron, stepLayerWidth: model.layers[layer].outWidth });
+      expect(caught.moves.items.at(-2)).to.deep.equal({ kind: "STEP", step: caught.provenStep, layer, neuron });
+      expect(abandoned).to.include({ provenStep: null, stepLayer: null, stepNeuron: null });
       expect(committee).to.include({ resolverKind: "COMMITTEE", status: "CHALLENGER_FAULT", votesOperatorRight: 2, moveCount: 0 });
       // Started, the operator's midpoint, the challenger's timeout, the end.
       expect(abandoned).to.include({ resolverKind: "BISECTION", status: "CHALLENGER_FAULT", gameStatus: "OPERATOR_WON", timedOutParty: "CHALLENGER" });

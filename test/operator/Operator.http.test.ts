@@ -2,9 +2,9 @@
 // and settled; a repeated request id gets the same answer and one leaf on chain; every bad request gets its
 // 4xx with a message and queues nothing; /health and /metrics report the daemon's state.
 import { expect } from "chai";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { argmax, buildModel, infer, serializeModel, vectorHash } from "@vinfer/runtime";
+import { argmax, buildModel, infer, parseModel, serializeModel, vectorHash } from "@vinfer/runtime";
 import { int8ToHex, verifyReceipt, type CommitmentData } from "@vinfer/sdk";
 import { startOperator, type OperatorDaemon } from "@vinfer/operator";
 import { keccak256, stringToBytes, type Hex } from "viem";
@@ -218,6 +218,29 @@ describe("Operator: the HTTP API", function () {
     expect(logs.records.every((r) => typeof r.time === "string" && typeof r.level === "string" && typeof r.event === "string")).to.equal(true);
     const everything = JSON.stringify(logs.records).toLowerCase();
     expect(everything).not.to.include(operator.privateKey.slice(2).toLowerCase());
+  });
+
+  it("serves the model file it runs, byte for byte, readable from any page and revalidated by its weights root", async () => {
+    const file = readFileSync(MODEL_PATH, "utf8");
+    const response = await fetch(`${daemon.url}/v1/model`);
+    expect(response.status).to.equal(200);
+    expect(response.headers.get("access-control-allow-origin")).to.equal("*");
+    expect(response.headers.get("content-type")).to.equal("application/json; charset=utf-8");
+    const served = await response.text();
+    expect(served).to.equal(file);
+    const model = parseModel(served);
+    expect(response.headers.get("etag")).to.equal(`"${model.weightsRoot}"`);
+    expect(model.weightsRoot).to.equal(env.model.weightsRoot);
+
+    const again = await fetch(`${daemon.url}/v1/model`, { headers: { "if-none-match": `W/"${model.weightsRoot}"` } });
+    expect(again.status).to.equal(304);
+    expect(await again.text()).to.equal("");
+    const other = await fetch(`${daemon.url}/v1/model`, { headers: { "if-none-match": `"0x${"00".repeat(32)}"` } });
+    expect(other.status).to.equal(200);
+    await other.arrayBuffer();
+    const wrongMethod = await fetch(`${daemon.url}/v1/model`, { method: "POST" });
+    expect(wrongMethod.status).to.equal(405);
+    expect(((await wrongMethod.json()) as { error: string }).error).to.equal("POST is not allowed on /v1/model");
   });
 
   it("refuses to start on a model file other than the registered one, an unknown model, or a data directory in use", async () => {

@@ -6,10 +6,10 @@ import type { Dispute, Move, Page, Vote } from "../types.ts";
 const QUERY = `query Dispute($id: BigInt!) {
   dispute(id: $id) {
     id commitmentId leafIndex modelId operator challenger claimedOutputHash resolver resolverKind bond status openedAt openedTx closedAt
-    traceLength lo hi moveDeadline moveCount provenStep computedState claimedState stepOutput timedOutParty gameStatus
+    traceLength lo hi moveDeadline moveCount provenStep computedState claimedState stepOutput stepLayer stepNeuron stepLayerWidth timedOutParty gameStatus
     ballotDeadline ballotStatus votesOperatorAtFault votesOperatorRight
     inference { requestId outputHash operator }
-    moves(orderBy: "seq", orderDirection: "asc", limit: 200) { items { seq kind step state agreed lo hi deadline party computedState claimedState output outcome sender gasUsed timestamp tx } }
+    moves(orderBy: "seq", orderDirection: "asc", limit: 200) { items { seq kind step state agreed lo hi deadline party computedState claimedState output layer neuron layerWidth outcome sender gasUsed timestamp tx } }
     votes(orderBy: "timestamp", orderDirection: "asc", limit: 200) { items { arbiter operatorAtFault timestamp tx } }
   }
   ${CHAIN_TIME}
@@ -28,6 +28,12 @@ export function DisputePage({ id }: { id: string }) {
       {(data) => <DisputeView d={data.dispute!} at={chainTime(data._meta)} />}
     </Frame>
   );
+}
+
+/** "layer 1, neuron 7 of 32": the neuron a proveStep call re-executed, as its witness named it. */
+function neuronName(layer: number | null, neuron: number | null, width: number | null): string {
+  if (layer === null || neuron === null) return "not known (the step was proven through another contract)";
+  return `layer ${layer}, neuron ${neuron}${width === null ? "" : ` of ${width}`}`;
 }
 
 function who(d: Dispute, address: string | null | undefined, party?: string | null) {
@@ -96,14 +102,18 @@ function Bisection({ d, now }: { d: NonNullable<Data["dispute"]>; now: number })
                 <div class="move-head">
                   <strong>{m.kind.replace(/_/g, " ").toLowerCase()}</strong>
                   <span>by {who(d, m.sender, m.kind === "TIMEOUT" ? null : m.party)}</span>
-                  <span class="muted">{time(m.timestamp)}, gas {Number(m.gasUsed).toLocaleString("en-US")}</span>
+                  <span class="muted">
+                    {time(m.timestamp)}, gas {Number(m.gasUsed).toLocaleString("en-US")}
+                    {m.deadline && m.kind !== "TIMEOUT" ? `; next move due ${time(m.deadline)}` : ""}
+                  </span>
                 </div>
                 <div class="move-body">
                   {m.kind === "MID_STATE" && <>state at step {m.step}: <Id value={m.state} /></>}
                   {m.kind === "ANSWER" && <>step {m.step}: {m.agreed ? "agrees" : "disagrees"}</>}
                   {m.kind === "STEP" && (
                     <>
-                      step {m.step} executed on chain: computed <Id value={m.computedState} />, claimed <Id value={m.claimedState} />, output {m.output ?? "—"}
+                      step {m.step} executed on chain: <span class="neuron">{neuronName(m.layer, m.neuron, m.layerWidth)}</span>, computed output {m.output ?? "—"}, state{" "}
+                      <Id value={m.computedState} /> where the operator claimed <Id value={m.claimedState} />
                     </>
                   )}
                   {m.kind === "TIMEOUT" && <>{(m.party ?? "a party").toLowerCase()} missed its deadline</>}
@@ -121,9 +131,10 @@ function Bisection({ d, now }: { d: NonNullable<Data["dispute"]>; now: number })
           <Fields
             rows={[
               ["step proven", d.provenStep ?? "—"],
+              ["neuron re-executed", d.provenStep === null ? "—" : neuronName(d.stepLayer, d.stepNeuron, d.stepLayerWidth)],
+              ["its output computed on chain", d.stepOutput ?? "—"],
               ["state computed on chain", <Id value={d.computedState} full />],
-              ["state claimed", <Id value={d.claimedState} full />],
-              ["neuron output", d.stepOutput ?? "—"],
+              ["state the operator claimed", <Id value={d.claimedState} full />],
               ["timed out", d.timedOutParty?.toLowerCase() ?? "—"],
               ["game", d.gameStatus?.replace(/_/g, " ").toLowerCase() ?? "—"],
               ["outcome", <Badge status={d.status} />],

@@ -1,15 +1,26 @@
-// "Re-run the model": the input from the operator's data endpoint (checked against the committed input hash),
-// the model file from its URI (checked against the registered weights root), the runtime run in this browser,
-// and the output hash compared with the committed one.
+// "Re-run the model": the input from the operator's data endpoint or a file the user drops in (checked against
+// the committed input hash), the model file from its registered URI (checked against the registered weights
+// root), the runtime run in this browser, and the output hash compared with the committed one.
 import { useState } from "preact/hooks";
 import { fetchCommitmentData, hexToInt8 } from "@vinfer/sdk";
-import { argmax, infer, parseModel, vectorHash } from "@vinfer/runtime";
-import type { Hex } from "viem";
+import { argmax, infer, parseModel, vectorHash, type Int8Model } from "@vinfer/runtime";
+import { isHex, type Hex } from "viem";
 import { INDEXER } from "../api.ts";
 import { Fields, Id, Message, Section } from "../lib.tsx";
 import type { Inference } from "../types.ts";
 
-type Outcome = { inputOk: boolean; weightsOk: boolean; output: Hex; outputOk: boolean; label: number; ms: number; modelUrl: string };
+type Outcome = {
+  source: string;
+  inputOk: boolean;
+  weightsOk: boolean;
+  output: Hex;
+  outputOk: boolean;
+  label: number;
+  inputMs: number;
+  modelMs: number;
+  runMs: number;
+  modelUrl: string;
+};
 
 /** The model file's URL: relative URIs resolve against the indexer's origin; only http(s) can be fetched here. */
 function modelUrl(uri: string): string | undefined {
@@ -21,73 +32,172 @@ function modelUrl(uri: string): string | undefined {
   }
 }
 
+/** Parsed model files by URL, for the page's lifetime: a second re-run does not fetch or parse again. */
+const models = new Map<string, Promise<Int8Model>>();
+
+function loadModel(url: string): Promise<Int8Model> {
+  let model = models.get(url);
+  if (model === undefined) {
+    model = (async () => {
+      const response = await fetch(url).catch((e: unknown) => {
+        throw new Error(`the model file ${url} is unreachable (${e instanceof Error ? e.message : String(e)})`);
+      });
+      if (!response.ok) throw new Error(`the model file ${url} answered ${response.status}`);
+      try {
+        return parseModel(await response.text());
+      } catch (e) {
+        throw new Error(`${url} is not a vinfer int8 model: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    })();
+    models.set(url, model);
+    model.catch(() => models.delete(url));
+  }
+  return model;
+}
+
+/** An input from a dropped file: a JSON array of int8 values, `{ "input": [...] }`, or int8 bytes as 0x hex. */
+export function inputFromFile(text: string): Int8Array {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new Error("the file is not JSON: expected an array of int8 values, { \"input\": [...] } or a 0x hex string");
+  }
+  if (value !== null && typeof value === "object" && !Array.isArray(value) && "input" in value) value = (value as { input: unknown }).input;
+  if (typeof value === "string") {
+    if (!isHex(value)) throw new Error("the input string is not 0x hex");
+    return hexToInt8(value);
+  }
+  if (!Array.isArray(value)) throw new Error("expected an array of int8 values, { \"input\": [...] } or a 0x hex string");
+  const bad = value.findIndex((v) => !Number.isInteger(v) || (v as number) < -128 || (v as number) > 127);
+  if (bad >= 0) throw new Error(`input[${bad}] is ${JSON.stringify(value[bad])}, not an integer in [-128, 127]`);
+  return Int8Array.from(value as number[]);
+}
+
 export function Rerun({ row, dataUri, modelUri, weightsRoot }: { row: Inference; dataUri: string | null; modelUri?: string; weightsRoot?: Hex }) {
   const [busy, setBusy] = useState<string>();
   const [outcome, setOutcome] = useState<Outcome>();
   const [error, setError] = useState<string>();
   const [url, setUrl] = useState(() => (modelUri ? (modelUrl(modelUri) ?? "") : ""));
-  const run = async () => {
+  const [dropped, setDropped] = useState<{ name: string; input: Int8Array }>();
+  const [dragging, setDragging] = useState(false);
+
+  const run = async (file?: { name: string; input: Int8Array }) => {
     setError(undefined);
     setOutcome(undefined);
     try {
-      if (!dataUri) throw new Error("the operator published no data URI");
       if (!url || !modelUrl(url) || !weightsRoot) throw new Error(`the model's URI ${JSON.stringify(modelUri)} cannot be fetched from a browser: enter an http(s) URL of the model file`);
-      setBusy("fetching the input from the operator…");
-      // The endpoint is another origin: the browser reads it only if it answers with CORS headers.
-      const data = await fetchCommitmentData({ dataURI: dataUri, commitmentId: row.commitmentId });
-      const item = data.items[row.leafIndex];
-      if (!item || item.requestId.toLowerCase() !== row.requestId.toLowerCase()) throw new Error(`the data endpoint has no leaf ${row.leafIndex} for request ${row.requestId}`);
-      const input = hexToInt8(item.input);
-      const inputOk = vectorHash(input) === row.inputHash.toLowerCase();
+      let input: Int8Array;
+      let source: string;
+      const inputStart = performance.now();
+      if (file) {
+        input = file.input;
+        source = `the file ${file.name}`;
+      } else {
+        if (!dataUri) throw new Error("the operator published no data URI: drop the input file here instead");
+        setBusy("fetching the input from the operator…");
+        // The endpoint is another origin: the browser reads it only if it answers with CORS headers.
+        const data = await fetchCommitmentData({ dataURI: dataUri, commitmentId: row.commitmentId });
+        const item = data.items[row.leafIndex];
+        if (!item || item.requestId.toLowerCase() !== row.requestId.toLowerCase()) throw new Error(`the data endpoint has no leaf ${row.leafIndex} for request ${row.requestId}`);
+        input = hexToInt8(item.input);
+        source = "the operator's data endpoint";
+      }
+      const inputMs = performance.now() - inputStart;
       setBusy("fetching the model…");
-      const response = await fetch(url).catch((e: unknown) => {
-        throw new Error(`the model file ${url} is unreachable (${e instanceof Error ? e.message : String(e)})`);
-      });
-      if (!response.ok) throw new Error(`the model file ${url} answered ${response.status}`);
-      const model = parseModel(await response.text());
-      const weightsOk = model.weightsRoot.toLowerCase() === weightsRoot.toLowerCase();
+      const modelStart = performance.now();
+      const model = await loadModel(url);
+      const modelMs = performance.now() - modelStart;
+      if (input.length !== model.inputWidth) throw new Error(`the input has ${input.length} values, the model takes ${model.inputWidth}`);
       setBusy("running the model…");
       const start = performance.now();
       const output = infer(model, input);
-      const ms = performance.now() - start;
+      const runMs = performance.now() - start;
       const hash = vectorHash(output);
-      setOutcome({ inputOk, weightsOk, output: hash, outputOk: hash === row.outputHash.toLowerCase(), label: argmax(output), ms, modelUrl: url });
+      setOutcome({
+        source,
+        inputOk: vectorHash(input) === row.inputHash.toLowerCase(),
+        weightsOk: model.weightsRoot.toLowerCase() === weightsRoot.toLowerCase(),
+        output: hash,
+        outputOk: hash === row.outputHash.toLowerCase(),
+        label: argmax(output),
+        inputMs,
+        modelMs,
+        runMs,
+        modelUrl: url,
+      });
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
     } finally {
       setBusy(undefined);
     }
   };
+
+  const take = async (file: File | undefined) => {
+    if (!file) return;
+    setError(undefined);
+    try {
+      const picked = { name: file.name, input: inputFromFile(await file.text()) };
+      setDropped(picked);
+      await run(picked);
+    } catch (e) {
+      setOutcome(undefined);
+      setError(`${file.name}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  };
+
   return (
-    <Section title="Re-run the model">
-      <p class="muted">
-        Fetches the input from the operator's data endpoint ({dataUri ? <span class="mono break">{dataUri}</span> : "none published"}), the model file
-        (registered URI <span class="mono break">{modelUri ?? "?"}</span>, relative to the indexer) and checks it against the weights root, runs it in this page
-        and compares the output hash. The data endpoint must allow cross-origin reads.
-      </p>
-      <form
-        class="rpc"
-        onSubmit={(e) => {
+    <Section title="Re-run the model" name="rerun">
+      <div
+        class={dragging ? "dropzone dragging" : "dropzone"}
+        onDragOver={(e) => {
           e.preventDefault();
-          void run();
+          setDragging(true);
+        }}
+        onDragLeave={() => setDragging(false)}
+        onDrop={(e) => {
+          e.preventDefault();
+          setDragging(false);
+          void take(e.dataTransfer?.files[0]);
         }}
       >
-        <label>
-          model <input value={url} onInput={(e) => setUrl((e.target as HTMLInputElement).value)} placeholder="http(s) URL of the model file" spellcheck={false} />
+        <p class="muted">
+          Fetches the input from the operator's data endpoint ({dataUri ? <span class="mono break">{dataUri}</span> : "none published"}) or takes a file you
+          drop here, fetches the model file (registered URI <span class="mono break">{modelUri ?? "?"}</span>) and checks it against the weights root, runs
+          it in this page and compares the output hash with the committed one.
+        </p>
+        <form
+          class="rpc"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void run();
+          }}
+        >
+          <label>
+            model <input value={url} onInput={(e) => setUrl((e.target as HTMLInputElement).value)} placeholder="http(s) URL of the model file" spellcheck={false} />
+          </label>
+          <button type="submit" disabled={busy !== undefined || !dataUri || url.trim() === ""}>
+            {busy ?? "Re-run here"}
+          </button>
+        </form>
+        <label class="file">
+          or the input from a file (JSON int8 array, <span class="mono">{'{ "input": [...] }'}</span> or 0x hex):{" "}
+          <input type="file" accept=".json,application/json,text/plain" onChange={(e) => void take((e.target as HTMLInputElement).files?.[0])} />
+          {dropped && <span class="muted"> last: {dropped.name}</span>}
         </label>
-        <button type="submit" disabled={busy !== undefined || !dataUri || url.trim() === ""}>{busy ?? "Re-run here"}</button>
-      </form>
+      </div>
       {error && <Message kind="error">Could not re-run: {error}</Message>}
       {outcome && (
         <>
           <Fields
             rows={[
+              ["input from", outcome.source],
               ["input matches the committed hash", outcome.inputOk ? "yes" : "NO"],
               ["model matches the registered weights root", outcome.weightsOk ? "yes" : "NO"],
               ["output hash here", <Id value={outcome.output} full />],
               ["committed output hash", <Id value={row.outputHash} full />],
               ["argmax of the output", String(outcome.label)],
-              ["run time", `${outcome.ms.toFixed(1)} ms`],
+              ["run time", `${outcome.runMs.toFixed(1)} ms (input ${outcome.inputMs.toFixed(0)} ms, model file ${outcome.modelMs.toFixed(0)} ms)`],
             ]}
           />
           {outcome.inputOk && outcome.weightsOk ? (

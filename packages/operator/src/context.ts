@@ -17,6 +17,8 @@ export type Context = {
   store: Store;
   chain: ChainClient;
   model: Int8Model;
+  /** The model file exactly as read (served at GET /v1/model). */
+  modelText: string;
   modelId: Hex;
   /** The registry's record of the model (terms are immutable; `deprecated` is as of start). */
   modelRecord: ModelRecord;

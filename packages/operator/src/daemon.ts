@@ -30,7 +30,7 @@ export class OperatorStartError extends Error {
   }
 }
 
-function loadModel(path: string): Int8Model {
+function loadModel(path: string): { model: Int8Model; text: string } {
   let text: string;
   try {
     text = readFileSync(path, "utf8");
@@ -38,7 +38,7 @@ function loadModel(path: string): Int8Model {
     throw new OperatorStartError(`cannot read the model file ${path}: ${(error as Error).message}`);
   }
   try {
-    return parseModel(text);
+    return { model: parseModel(text), text };
   } catch (error) {
     throw new OperatorStartError(`${path} is not a vinfer int8 model: ${(error as Error).message}`);
   }
@@ -69,7 +69,7 @@ function closeServer(server: Server, graceMs: number): Promise<void> {
 export async function startOperator(config: OperatorConfig): Promise<OperatorDaemon> {
   const settings = settingsOf(config);
   const log = createLogger(settings.log);
-  const model = loadModel(settings.modelPath);
+  const { model, text: modelText } = loadModel(settings.modelPath);
 
   let chain: Awaited<ReturnType<typeof connect>>;
   try {
@@ -106,6 +106,7 @@ export async function startOperator(config: OperatorConfig): Promise<OperatorDae
       store,
       chain,
       model,
+      modelText,
       modelId: settings.modelId,
       modelRecord,
       operator: chain.operator,

@@ -1,5 +1,5 @@
 // The HTTP API (node:http, no framework): POST /v1/infer, GET /v1/receipts/:requestId,
-// GET /v1/data/:commitmentId, GET /health, GET /metrics. Bad input gets a 4xx JSON { error } and changes
+// GET /v1/data/:commitmentId, GET /v1/model, GET /health, GET /metrics. Bad input gets a 4xx JSON { error } and changes
 // nothing; an accepted request is in the store (a committed transaction) before its answer is written.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { isHex, type Hex } from "viem";
@@ -140,6 +140,15 @@ function data(ctx: Context, res: ServerResponse, param: string): void {
   json(res, 200, commitmentDataOf(ctx, batch));
 }
 
+/** The model file the daemon runs, byte for byte; its ETag is the weights root, so a client revalidates cheaply. */
+function modelFile(ctx: Context, req: IncomingMessage, res: ServerResponse): void {
+  const etag = `"${ctx.model.weightsRoot}"`;
+  const headers = { etag, "cache-control": "no-cache", "x-vinfer-weights-root": ctx.model.weightsRoot };
+  const match = (req.headers["if-none-match"] ?? "").split(",").map((tag) => tag.trim().replace(/^W\//, ""));
+  if (match.includes(etag)) send(res, 304, "", "application/json; charset=utf-8", headers);
+  else send(res, 200, ctx.modelText, "application/json; charset=utf-8", headers);
+}
+
 function health(ctx: Context, res: ServerResponse): void {
   const seen = ctx.state.chainSeenAt;
   const ok = seen !== undefined && Date.now() - seen < Math.max(10_000, 10 * ctx.settings.pollMs);
@@ -161,6 +170,7 @@ export function createHttpServer(ctx: Context): Server {
     { pattern: /^\/v1\/infer$/, methods: ["POST"], handle: (req, res) => infer(ctx, intake, req, res) },
     { pattern: /^\/v1\/receipts\/([^/]+)$/, methods: ["GET", "HEAD"], handle: (_req, res, p) => receipt(ctx, res, p) },
     { pattern: /^\/v1\/data\/([^/]+)$/, methods: ["GET", "HEAD"], handle: (_req, res, p) => data(ctx, res, p) },
+    { pattern: /^\/v1\/model$/, methods: ["GET", "HEAD"], handle: (req, res) => modelFile(ctx, req, res) },
     { pattern: /^\/health$/, methods: ["GET", "HEAD"], handle: (_req, res) => health(ctx, res) },
     { pattern: /^\/metrics$/, methods: ["GET", "HEAD"], handle: (_req, res) => send(res, 200, metricsText(ctx), METRICS_CONTENT_TYPE) },
   ];
