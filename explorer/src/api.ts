@@ -7,8 +7,11 @@ export const INDEXER = (fromSearch ?? location.origin).replace(/\/+$/, "");
 
 export class NotFound extends Error {}
 
-/** Runs a GraphQL query against the indexer; throws with the server's message on an error. */
-export async function gql<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
+/**
+ * Runs a GraphQL query against the indexer; throws with the server's message on an error. `T` and `V` are the
+ * query's generated result and variables types (./generated/graphql.ts).
+ */
+export async function gql<T, V extends Record<string, unknown>>(query: string, variables: V): Promise<T> {
   const response = await fetch(`${INDEXER}/graphql`, {
     method: "POST",
     headers: { "content-type": "application/json" },

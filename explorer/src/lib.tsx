@@ -42,8 +42,11 @@ export const REFRESH_MS = 2_000;
 
 export type Loaded<T> = { data?: T; error?: string; loading: boolean };
 
-/** Runs `query` now and every `refreshMs` (keeping the last answer on screen while the next one loads). */
-export function useGql<T>(query: string, variables: Record<string, unknown>, refreshMs: number = REFRESH_MS): Loaded<T> {
+/**
+ * Runs `query` now and every `refreshMs` (keeping the last answer on screen while the next one loads). `T` and `V`
+ * are the query's generated types (`XxxQuery`, `XxxQueryVariables` from ./generated/graphql.ts).
+ */
+export function useGql<T, V extends Record<string, unknown>>(query: string, variables: V, refreshMs: number = REFRESH_MS): Loaded<T> {
   const [state, setState] = useState<Loaded<T>>({ loading: true });
   const key = JSON.stringify(variables);
   useEffect(() => {
@@ -52,7 +55,7 @@ export function useGql<T>(query: string, variables: Record<string, unknown>, ref
     setState({ loading: true });
     const run = async () => {
       try {
-        const data = await gql<T>(query, variables);
+        const data = await gql<T, V>(query, variables);
         if (live) setState({ data, loading: false });
       } catch (error) {
         if (live) setState((s) => ({ data: s.data, error: error instanceof Error ? error.message : String(error), loading: false }));
@@ -68,10 +71,8 @@ export function useGql<T>(query: string, variables: Record<string, unknown>, ref
   return state;
 }
 
-/** The indexed chain's latest block time (Ponder's `_meta.status`), to count deadlines down in chain time. */
-export const CHAIN_TIME = `_meta { status }`;
-
-export function chainTime(meta: { status?: unknown } | undefined): number | undefined {
+/** The indexed chain's latest block time from Ponder's `_meta { status }` (which a query selects), to count deadlines down in chain time. */
+export function chainTime(meta: { status?: unknown } | null | undefined): number | undefined {
   const status = meta?.status;
   if (typeof status !== "object" || status === null) return undefined;
   let latest: number | undefined;

@@ -1,61 +1,19 @@
 // The explorer in a real browser: headless Chromium (Debian's /usr/bin/chromium) driven over the live demo — the
 // chain, the indexer serving the explorer at /explorer, the operator daemons and the challenger.
 import { expect } from "chai";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createRequire } from "node:module";
-import puppeteer, { type Browser, type ElementHandle, type Page } from "puppeteer-core";
+import type { ElementHandle, Page } from "puppeteer-core";
 import { parseModel, stepPosition } from "@vinfer/runtime";
 import { heldOutInputs } from "@vinfer/runtime/training";
 import type { MnistDigits } from "@vinfer/runtime/training";
 import { fetchCommitmentData, hexToInt8 } from "@vinfer/sdk";
 import type { Hex } from "viem";
-import { runLiveDemo, type DemoOutcome, type Stoppable } from "../../scripts/demo/live.ts";
+import { ask as askIndexer, demoSubjects, fieldsIn, openBrowser, requireChromium, startKeptDemo, WAIT_MS, waitForText, type DemoUrls } from "./browser.ts";
 
-const CHROMIUM = process.env.VINFER_CHROMIUM ?? "/usr/bin/chromium";
-const WAIT_MS = 20_000;
 const MODEL = parseModel(readFileSync(new URL("../../models/mnist-mlp.json", import.meta.url), "utf8"));
-
-type Urls = { chain: string; indexer: string; honest: string; cheater: string };
-
-/** A headless Chromium for one test; `close` stops it through puppeteer, or by its pid when that fails. */
-async function openBrowser(): Promise<{ browser: Browser; page: Page; close(): Promise<void> }> {
-  const browser = await puppeteer.launch({ executablePath: CHROMIUM, headless: true, args: ["--no-sandbox", "--headless=new"] });
-  const pid = browser.process()?.pid;
-  const close = async () => {
-    try {
-      await browser.close();
-    } catch {
-      if (pid !== undefined) {
-        try {
-          process.kill(pid, "SIGKILL");
-        } catch {
-          // already gone
-        }
-      }
-    }
-  };
-  try {
-    const page = await browser.newPage();
-    page.setDefaultTimeout(WAIT_MS);
-    return { browser, page, close };
-  } catch (error) {
-    await close();
-    throw error;
-  }
-}
-
-/** The trimmed text of the first element matching `selector` once one contains `text`. */
-async function waitForText(page: Page, selector: string, text: string): Promise<string> {
-  await page.waitForFunction(
-    (sel: string, want: string) => [...document.querySelectorAll(sel)].some((e) => (e.textContent ?? "").includes(want)),
-    { timeout: WAIT_MS },
-    selector,
-    text,
-  );
-  return page.$$eval(selector, (els, want) => els.map((e) => (e.textContent ?? "").trim()).find((t) => t.includes(want)) ?? "", text);
-}
 
 /** A 32-byte hex id with its last byte changed. */
 const tamper = (id: string) => `${id.slice(0, -2)}${((parseInt(id.slice(-2), 16) + 1) % 256).toString(16).padStart(2, "0")}`;
@@ -63,47 +21,26 @@ const tamper = (id: string) => `${id.slice(0, -2)}${((parseInt(id.slice(-2), 16)
 describe("explorer in headless Chromium", function () {
   this.timeout(300_000);
 
-  const demoLog: string[] = [];
-  const children: Stoppable[] = [];
-  let urls: Urls;
-  let stop: () => void = () => {};
-  let demo: Promise<DemoOutcome> | undefined;
+  let demo: Awaited<ReturnType<typeof startKeptDemo>> | undefined;
+  let urls: DemoUrls;
   let fraudulent: string[] = [];
   let honestSettled: { requestId: string; operator: string };
 
-  const ask = async <T>(query: string): Promise<T> => {
-    const response = await fetch(`${urls.indexer}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query }) });
-    const body = (await response.json()) as { data?: T; errors?: { message: string }[] };
-    if (body.errors?.length || body.data === undefined) throw new Error(`GraphQL answered ${response.status}: ${body.errors?.[0]?.message ?? "no data"}`);
-    return body.data;
-  };
-  const context = () => `\n--- demo log ---\n${demoLog.slice(-40).join("\n")}`;
+  const ask = <T>(query: string): Promise<T> => askIndexer<T>(urls, query);
+  const context = () => demo?.context() ?? "";
 
   before(async function () {
-    if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: run 'apt-get install -y chromium' (scripts/run.sh test installs it)`);
-    const stopped = new Promise<void>((resolve) => (stop = resolve));
-    const ready = new Promise<Urls>((resolve, reject) => {
-      demo = runLiveDemo({ log: (line = "") => demoLog.push(line), keep: true, untilStopped: stopped, children, onReady: resolve });
-      demo.catch((error: unknown) => reject(error instanceof Error ? new Error(`${error.message}${context()}`) : error));
-    });
-    urls = await ready;
-    const { inferences } = await ask<{ inferences: { items: { requestId: string }[] } }>(`{ inferences(where: { status: FRAUDULENT }, limit: 20) { items { requestId } } }`);
-    fraudulent = inferences.items.map((i) => i.requestId);
-    const settled = await ask<{ inferences: { items: { requestId: string; operator: string }[] }; commitments: { items: { operator: string }[] } }>(
-      `{ inferences(where: { status: SETTLED }, limit: 100) { items { requestId operator } } commitments(where: { status: SLASHED }, limit: 1) { items { operator } } }`,
-    );
-    // The cheater is the operator slashed; the honest one's settled inferences are the others.
-    const cheater = settled.commitments.items[0]?.operator;
-    const honest = settled.inferences.items.find((i) => i.operator !== cheater);
-    if (!honest) throw new Error(`no honest SETTLED inference is indexed${context()}`);
-    honestSettled = honest;
+    requireChromium();
+    demo = await startKeptDemo();
+    urls = demo.urls;
+    const subjects = await demoSubjects(urls);
+    fraudulent = subjects.fraudulent;
+    if (!subjects.honestSettled) throw new Error(`no honest SETTLED inference is indexed${context()}`);
+    honestSettled = subjects.honestSettled;
   });
 
   after(async function () {
-    stop();
-    if (demo) await demo.catch(() => undefined);
-    // runLiveDemo stops what it started; anything left (a failed start) is stopped here by its pid.
-    for (const child of children.splice(0).reverse()) await child.stop();
+    await demo?.stop();
   });
 
   it("search finds a fraudulent inference from its request id", async function () {
@@ -153,12 +90,7 @@ describe("explorer in headless Chromium", function () {
   }
   async function rerunOutcome(page: Page) {
     await page.waitForSelector(".rerun .message");
-    return page.$eval(".rerun", (section) => ({
-      verdict: (section.querySelector(".message")?.textContent ?? "").trim(),
-      fields: Object.fromEntries(
-        [...section.querySelectorAll(".fields div")].map((r) => [(r.querySelector("dt")?.textContent ?? "").trim(), (r.querySelector("dd")?.textContent ?? "").trim()]),
-      ),
-    }));
+    return { verdict: await page.$eval(".rerun .message", (e) => (e.textContent ?? "").trim()), fields: await fieldsIn(page, ".rerun") };
   }
 
   it("re-runs the honest inference in the page to its committed output, from the operator's data or a dropped file", async function () {
@@ -313,12 +245,74 @@ describe("explorer in headless Chromium", function () {
       const step = rounds("step");
       expect(step.length).to.equal(1);
       expect(step[0].body).to.match(new RegExp(`^step ${proven.step} executed on chain: ${named}, computed output -?\\d+, state `));
-      const final = Object.fromEntries(
-        await page.$$eval(".fields div", (rows) => rows.map((r) => [(r.querySelector("dt")?.textContent ?? "").trim(), (r.querySelector("dd")?.textContent ?? "").trim()])),
-      );
+      const final = await fieldsIn(page, "main");
       expect(final["step proven"]).to.equal(String(proven.step));
       expect(final["neuron re-executed"]).to.equal(named);
       expect(final["outcome"]).to.equal("operator fault");
+    } finally {
+      await close();
+    }
+  });
+
+  it("charts an operator's inferences over time by their status on chain", async function () {
+    const { inferences } = await ask<{ inferences: { items: { status: string }[] } }>(
+      `{ inferences(where: { operator: "${honestSettled.operator}" }, limit: 200) { items { status } } }`,
+    );
+    const want: Record<string, number> = { SETTLED: 0, PENDING: 0, DISPUTED: 0, FRAUDULENT: 0, VOIDED: 0 };
+    for (const i of inferences.items) want[i.status]++;
+    const { page, close } = await openBrowser();
+    try {
+      await page.goto(`${urls.indexer}/explorer/#/operator/${honestSettled.operator}`, { waitUntil: "domcontentloaded" });
+      await page.waitForSelector(".activity .legend li");
+      const legend = await page.$$eval(".activity .legend li", (items) =>
+        Object.fromEntries(items.map((li) => [li.getAttribute("data-status") ?? "", Number(li.querySelector("strong")?.textContent ?? NaN)])),
+      );
+      // A pending commitment may settle between the two reads: settled may only grow; the total cannot change.
+      expect(Object.values(legend).reduce((a, b) => a + b, 0)).to.equal(inferences.items.length);
+      expect(legend.FRAUDULENT).to.equal(want.FRAUDULENT);
+      expect(legend.SETTLED).to.be.at.least(want.SETTLED);
+      const bars = await page.$$eval(".activity svg rect", (rects) => rects.length);
+      expect(bars).to.be.greaterThan(0);
+      expect(await page.$eval(".activity svg g title", (t) => t.textContent ?? "")).to.match(/: \d+ (settled|pending)/);
+    } finally {
+      await close();
+    }
+  });
+
+  it("reads at a phone's width: no page is wider than the screen", async function () {
+    const { provenDispute } = await demoSubjects(urls);
+    const { models } = await ask<{ models: { items: { id: string }[] } }>(`{ models(limit: 1) { items { id } } }`);
+    const { commitments } = await ask<{ commitments: { items: { id: string }[] } }>(`{ commitments(where: { status: SLASHED }, limit: 1) { items { id } } }`);
+    const pages = [
+      ["home", "#/", "table tbody tr"],
+      ["inference", `#/inference/${fraudulent[0]}`, ".verify form.rpc"],
+      ["dispute", `#/dispute/${provenDispute}`, "ol.moves li"],
+      ["operator", `#/operator/${honestSettled.operator}`, "table tbody tr"],
+      ["model", `#/model/${models.items[0].id}`, "table tbody tr"],
+      ["commitment", `#/commitment/${commitments.items[0].id}`, "table tbody tr"],
+    ] as const;
+    const { page, close } = await openBrowser({ width: 390, height: 844 });
+    try {
+      for (const [name, hash, ready] of pages) {
+        await page.goto(`${urls.indexer}/explorer/${hash}`, { waitUntil: "domcontentloaded" });
+        await page.waitForSelector(ready);
+        const { scrollWidth, innerWidth, wide } = await page.evaluate(() => ({
+          scrollWidth: document.documentElement.scrollWidth,
+          innerWidth: window.innerWidth,
+          // Elements that stick out of the screen, unless a box around them scrolls (a wide table scrolls in its card).
+          wide: [...document.querySelectorAll("main *")]
+            .filter((e) => {
+              if (e.getBoundingClientRect().right <= window.innerWidth + 1) return false;
+              for (let p = e.parentElement; p && p !== document.body; p = p.parentElement) {
+                if (getComputedStyle(p).overflowX !== "visible" && p.getBoundingClientRect().right <= window.innerWidth + 1) return false;
+              }
+              return true;
+            })
+            .slice(0, 3)
+            .map((e) => `${e.tagName.toLowerCase()}.${e.className}`),
+        }));
+        expect({ name, scrollWidth, wide }).to.deep.equal({ name, scrollWidth: innerWidth, wide: [] });
+      }
     } finally {
       await close();
     }

@@ -352,6 +352,31 @@ describe("Indexer: a whole scenario, compared with the contracts", function () {
       expect(unknown.body.error).to.match(/no inference with request id/);
     });
 
+    it("serves the explorer: its page for any path under /explorer, hashed assets cached for good and gzipped to clients that accept it", async () => {
+      const page = await fetch(`${indexer!.url}/explorer/#/dispute/1`);
+      expect(page.status).to.equal(200);
+      expect(page.headers.get("content-type")).to.equal("text/html; charset=utf-8");
+      const html = await page.text();
+      expect(html).to.equal(readFileSync(join(root, "explorer", "dist", "index.html"), "utf8"));
+      expect(await (await fetch(`${indexer!.url}/explorer/some/shared/address`)).text()).to.equal(html);
+
+      const script = html.match(/src="\/explorer\/(assets\/[^"]+\.js)"/)?.[1];
+      expect(script, "index.html loads a hashed script").to.be.a("string");
+      const onDisk = readFileSync(join(root, "explorer", "dist", script!));
+      // fetch() asks for gzip and decodes it: the bytes are the file's, and the header says how they came.
+      const gzipped = await fetch(`${indexer!.url}/explorer/${script}`);
+      expect(gzipped.headers.get("content-encoding")).to.equal("gzip");
+      expect(gzipped.headers.get("cache-control")).to.equal("public, max-age=31536000, immutable");
+      expect(gzipped.headers.get("vary")).to.equal("accept-encoding");
+      expect(Buffer.from(await gzipped.arrayBuffer()).equals(onDisk)).to.equal(true);
+      const plain = await fetch(`${indexer!.url}/explorer/${script}`, { headers: { "accept-encoding": "identity" } });
+      expect(plain.headers.get("content-encoding")).to.equal(null);
+      expect(Buffer.from(await plain.arrayBuffer()).equals(onDisk)).to.equal(true);
+
+      const missing = await fetch(`${indexer!.url}/explorer/assets/none-such.js`);
+      expect(missing.status).to.equal(404);
+      expect(await missing.text()).to.equal("no /explorer/assets/none-such.js in the explorer's build");
+    });
   });
 
   /** A commitment's leaves in order, from GraphQL pages. */

@@ -1,9 +1,9 @@
 // A dispute: who accused what, the bisection moves with the interval [lo, hi] narrowing over [0, T], the final
 // one-step check, or the committee's votes.
-import { Badge, CHAIN_TIME, Fields, Frame, Id, Message, Section, chainTime, duration, href, time, tokens, useGql, useNow } from "../lib.tsx";
-import type { Dispute, Move, Page, Vote } from "../types.ts";
+import { Badge, Fields, Frame, Id, Message, Section, chainTime, duration, href, time, tokens, useGql, useNow } from "../lib.tsx";
+import type { DisputeQuery, DisputeQueryVariables } from "../generated/graphql.ts";
 
-const QUERY = `query Dispute($id: BigInt!) {
+const QUERY = /* GraphQL */ `query Dispute($id: BigInt!) {
   dispute(id: $id) {
     id commitmentId leafIndex modelId operator challenger claimedOutputHash resolver resolverKind bond status openedAt openedTx closedAt
     traceLength lo hi moveDeadline moveCount provenStep computedState claimedState stepOutput stepLayer stepNeuron stepLayerWidth timedOutParty gameStatus
@@ -12,17 +12,14 @@ const QUERY = `query Dispute($id: BigInt!) {
     moves(orderBy: "seq", orderDirection: "asc", limit: 200) { items { seq kind step state agreed lo hi deadline party computedState claimedState output layer neuron layerWidth outcome sender gasUsed timestamp tx } }
     votes(orderBy: "timestamp", orderDirection: "asc", limit: 200) { items { arbiter operatorAtFault timestamp tx } }
   }
-  ${CHAIN_TIME}
+  _meta { status }
 }`;
 
-type Data = {
-  dispute: (Dispute & { inference: { requestId: string; outputHash: string; operator: string } | null; moves: Page<Move>; votes: Page<Vote> }) | null;
-  _meta: { status: unknown };
-};
+type DisputeRow = NonNullable<DisputeQuery["dispute"]>;
 
 export function DisputePage({ id }: { id: string }) {
   if (!/^\d+$/.test(id)) return <Message kind="error">"{id}" is not a dispute number.</Message>;
-  const loaded = useGql<Data>(QUERY, { id });
+  const loaded = useGql<DisputeQuery, DisputeQueryVariables>(QUERY, { id });
   return (
     <Frame loaded={loaded} missing={(d) => (d.dispute ? undefined : `No dispute #${id} is indexed.`)}>
       {(data) => <DisputeView d={data.dispute!} at={chainTime(data._meta)} />}
@@ -36,7 +33,7 @@ function neuronName(layer: number | null, neuron: number | null, width: number |
   return `layer ${layer}, neuron ${neuron}${width === null ? "" : ` of ${width}`}`;
 }
 
-function who(d: Dispute, address: string | null | undefined, party?: string | null) {
+function who(d: Pick<DisputeRow, "operator" | "challenger">, address: string | null | undefined, party?: string | null) {
   if (party) return party.toLowerCase();
   const a = address?.toLowerCase();
   if (a === d.operator.toLowerCase()) return "operator";
@@ -44,7 +41,7 @@ function who(d: Dispute, address: string | null | undefined, party?: string | nu
   return "anyone";
 }
 
-function DisputeView({ d, at }: { d: NonNullable<Data["dispute"]>; at?: number }) {
+function DisputeView({ d, at }: { d: DisputeRow; at?: number }) {
   const now = useNow(at);
   const bisection = d.resolverKind === "BISECTION";
   const committee = d.resolverKind === "COMMITTEE";
@@ -75,9 +72,9 @@ function DisputeView({ d, at }: { d: NonNullable<Data["dispute"]>; at?: number }
   );
 }
 
-function Bisection({ d, now }: { d: NonNullable<Data["dispute"]>; now: number }) {
+function Bisection({ d, now }: { d: DisputeRow; now: number }) {
   const T = d.traceLength ?? 0;
-  const moves = d.moves.items;
+  const moves = d.moves?.items ?? [];
   const bar = (lo: number | null, hi: number | null) =>
     T > 0 && lo !== null && hi !== null ? (
       <div class="bar" title={`[${lo}, ${hi}] of [0, ${T}]`}>
@@ -146,8 +143,8 @@ function Bisection({ d, now }: { d: NonNullable<Data["dispute"]>; now: number })
   );
 }
 
-function Committee({ d, now }: { d: NonNullable<Data["dispute"]>; now: number }) {
-  const votes = d.votes.items;
+function Committee({ d, now }: { d: DisputeRow; now: number }) {
+  const votes = d.votes?.items ?? [];
   const total = d.votesOperatorAtFault + d.votesOperatorRight;
   return (
     <Section title="Committee ballot">

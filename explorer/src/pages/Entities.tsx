@@ -1,22 +1,20 @@
 // Operator, model and commitment pages.
 import { Badge, Fields, Frame, Id, Message, Section, href, isAddressText, isBytes32, time, tokens, useGql } from "../lib.tsx";
-import type { Commitment, Dispute, Inference, Model, Operator, Page } from "../types.ts";
+import type { CommitmentQuery, CommitmentQueryVariables, ModelQuery, ModelQueryVariables, OperatorQuery, OperatorQueryVariables } from "../generated/graphql.ts";
+import { ActivityChart } from "./ActivityChart.tsx";
 import { CommitmentTable, InferenceTable } from "./Home.tsx";
 
-const COMMITMENT_ROW = "id modelId operator count status committedAt";
-const INFERENCE_ROW = "commitmentId leafIndex requestId operator modelId status committedAt";
-
-const OPERATOR = `query Operator($id: String!) {
+const OPERATOR = /* GraphQL */ `query Operator($id: String!) {
   operator(id: $id) {
     id freeStake lockedStake bondReserve pendingWithdrawal credit totalSlashed commitmentCount inferenceCount disputesWon disputesLost dataUri
-    commitments(orderBy: "committedBlock", orderDirection: "desc", limit: 50) { items { ${COMMITMENT_ROW} } }
+    commitments(orderBy: "committedBlock", orderDirection: "desc", limit: 50) { items { id modelId operator count status committedAt } }
   }
 }`;
 
 export function OperatorPage({ address }: { address: string }) {
   const id = address.toLowerCase();
   if (!isAddressText(id)) return <Message kind="error">"{address}" is not an address: expected 0x and 40 hex digits.</Message>;
-  const loaded = useGql<{ operator: (Operator & { commitments: Page<Commitment> }) | null }>(OPERATOR, { id });
+  const loaded = useGql<OperatorQuery, OperatorQueryVariables>(OPERATOR, { id });
   return (
     <Frame loaded={loaded} missing={(d) => (d.operator ? undefined : `No operator or account ${id} is indexed.`)}>
       {({ operator: o }) => (
@@ -37,8 +35,11 @@ export function OperatorPage({ address }: { address: string }) {
               ]}
             />
           </Section>
+          <Section title="Inferences over time, by status" name="activity-section">
+            <ActivityChart operator={o!.id} />
+          </Section>
           <Section title={`Commitments (latest ${Math.min(50, o!.commitmentCount)} of ${o!.commitmentCount})`}>
-            <CommitmentTable rows={o!.commitments.items} />
+            <CommitmentTable rows={o!.commitments?.items ?? []} />
           </Section>
         </>
       )}
@@ -46,17 +47,17 @@ export function OperatorPage({ address }: { address: string }) {
   );
 }
 
-const MODEL = `query Model($id: String!) {
+const MODEL = /* GraphQL */ `query Model($id: String!) {
   model(id: $id) {
     id owner weightsRoot profileHash traceLength resolver resolverKind challengeWindow bondPerInference challengerBond uri deprecated inferenceCount fraudulentCount registeredAt
-    inferences(orderBy: "committedBlock", orderDirection: "desc", limit: 50) { items { ${INFERENCE_ROW} } }
+    inferences(orderBy: "committedBlock", orderDirection: "desc", limit: 50) { items { commitmentId leafIndex requestId operator modelId status committedAt } }
   }
 }`;
 
 export function ModelPage({ id: raw }: { id: string }) {
   const id = raw.toLowerCase();
   if (!isBytes32(id)) return <Message kind="error">"{raw}" is not a model id: expected 0x and 64 hex digits.</Message>;
-  const loaded = useGql<{ model: (Model & { registeredAt: string; inferences: Page<Inference> }) | null }>(MODEL, { id });
+  const loaded = useGql<ModelQuery, ModelQueryVariables>(MODEL, { id });
   return (
     <Frame loaded={loaded} missing={(d) => (d.model ? undefined : `No model ${id} is indexed.`)}>
       {({ model: m }) => (
@@ -80,7 +81,7 @@ export function ModelPage({ id: raw }: { id: string }) {
             />
           </Section>
           <Section title={`Inferences (latest ${Math.min(50, m!.inferenceCount)} of ${m!.inferenceCount})`}>
-            <InferenceTable rows={m!.inferences.items} />
+            <InferenceTable rows={m!.inferences?.items ?? []} />
           </Section>
         </>
       )}
@@ -88,10 +89,10 @@ export function ModelPage({ id: raw }: { id: string }) {
   );
 }
 
-const COMMITMENT = `query Commitment($id: String!) {
+const COMMITMENT = /* GraphQL */ `query Commitment($id: String!) {
   commitment(id: $id) {
     id modelId operator root count batch bond challengeDeadline status openAccusations fraudulentLeaf slashed committedBlock committedAt committedTx closedAt
-    inferences(orderBy: "leafIndex", orderDirection: "asc", limit: 100) { items { ${INFERENCE_ROW} } }
+    inferences(orderBy: "leafIndex", orderDirection: "asc", limit: 100) { items { commitmentId leafIndex requestId operator modelId status committedAt } }
     disputes(orderBy: "openedBlock", orderDirection: "asc", limit: 50) { items { id leafIndex status resolverKind openedAt } }
   }
 }`;
@@ -99,7 +100,7 @@ const COMMITMENT = `query Commitment($id: String!) {
 export function CommitmentPage({ id: raw }: { id: string }) {
   const id = raw.toLowerCase();
   if (!isBytes32(id)) return <Message kind="error">"{raw}" is not a commitment id: expected 0x and 64 hex digits.</Message>;
-  const loaded = useGql<{ commitment: (Commitment & { inferences: Page<Inference>; disputes: Page<Dispute> }) | null }>(COMMITMENT, { id });
+  const loaded = useGql<CommitmentQuery, CommitmentQueryVariables>(COMMITMENT, { id });
   return (
     <Frame loaded={loaded} missing={(d) => (d.commitment ? undefined : `No commitment ${id} is indexed.`)}>
       {({ commitment: c }) => (
@@ -123,10 +124,10 @@ export function CommitmentPage({ id: raw }: { id: string }) {
               ]}
             />
           </Section>
-          {c!.disputes.items.length > 0 && (
+          {(c!.disputes?.items.length ?? 0) > 0 && (
             <Section title="Disputes">
               <ul>
-                {c!.disputes.items.map((d) => (
+                {c!.disputes!.items.map((d) => (
                   <li key={d.id}>
                     <a href={href.dispute(d.id)}>#{d.id}</a> on leaf {d.leafIndex}, {d.resolverKind.toLowerCase()}, <Badge status={d.status} />, {time(d.openedAt)}
                   </li>
@@ -135,7 +136,7 @@ export function CommitmentPage({ id: raw }: { id: string }) {
             </Section>
           )}
           <Section title={`Inferences (${Math.min(100, c!.count)} of ${c!.count})`}>
-            <InferenceTable rows={c!.inferences.items} />
+            <InferenceTable rows={c!.inferences?.items ?? []} />
           </Section>
         </>
       )}

@@ -1,27 +1,19 @@
 // Home: protocol totals, the latest commitments, inferences and open disputes (refreshed every 2 s), and search.
 import { useState } from "preact/hooks";
 import { gql } from "../api.ts";
-import { Badge, CHAIN_TIME, Fields, Frame, Id, Message, Section, chainTime, href, isAddressText, isBytes32, time, tokens, useGql } from "../lib.tsx";
-import type { Commitment, Dispute, Inference, Page, Protocol } from "../types.ts";
+import { Badge, Fields, Frame, Id, Message, Section, chainTime, href, isAddressText, isBytes32, time, tokens, useGql } from "../lib.tsx";
+import type { HomeQuery, HomeQueryVariables, LookupQuery, LookupQueryVariables } from "../generated/graphql.ts";
 
-const HOME = `query Home {
+const HOME = /* GraphQL */ `query Home {
   protocol(id: "vinfer") { models commitments inferencesCommitted inferencesSettled inferencesFraudulent inferencesVoided bondsSlashed disputes disputesOpen dataDemandsOpen lastBlock }
   commitments(orderBy: "committedBlock", orderDirection: "desc", limit: 10) { items { id modelId operator count status committedAt challengeDeadline } }
   inferences(orderBy: "committedBlock", orderDirection: "desc", limit: 10) { items { commitmentId leafIndex requestId operator modelId status committedAt } }
   disputes(where: { status: OPEN }, orderBy: "openedBlock", orderDirection: "desc", limit: 10) { items { id commitmentId leafIndex operator challenger resolverKind lo hi traceLength moveCount openedAt } }
-  ${CHAIN_TIME}
+  _meta { status }
 }`;
 
-type HomeData = {
-  protocol: Protocol | null;
-  commitments: Page<Commitment>;
-  inferences: Page<Inference>;
-  disputes: Page<Dispute>;
-  _meta: { status: unknown };
-};
-
 export function Home() {
-  const loaded = useGql<HomeData>(HOME, {});
+  const loaded = useGql<HomeQuery, HomeQueryVariables>(HOME, {});
   return (
     <>
       <Search />
@@ -64,7 +56,7 @@ export function Home() {
   );
 }
 
-function Totals({ protocol, at }: { protocol: Protocol | null; at?: number }) {
+function Totals({ protocol, at }: { protocol: HomeQuery["protocol"]; at?: number }) {
   if (!protocol) return <Message>Nothing is indexed yet: the protocol has no model, commitment or dispute.</Message>;
   return (
     <Section title="Protocol">
@@ -94,7 +86,7 @@ function Totals({ protocol, at }: { protocol: Protocol | null; at?: number }) {
   );
 }
 
-export function CommitmentTable({ rows }: { rows: Pick<Commitment, "id" | "modelId" | "operator" | "count" | "status" | "committedAt">[] }) {
+export function CommitmentTable({ rows }: { rows: Pick<HomeQuery["commitments"]["items"][number], "id" | "modelId" | "operator" | "count" | "status" | "committedAt">[] }) {
   if (rows.length === 0) return <Message>None yet.</Message>;
   return (
     <table>
@@ -117,7 +109,7 @@ export function CommitmentTable({ rows }: { rows: Pick<Commitment, "id" | "model
   );
 }
 
-export function InferenceTable({ rows }: { rows: Pick<Inference, "commitmentId" | "leafIndex" | "requestId" | "operator" | "modelId" | "status" | "committedAt">[] }) {
+export function InferenceTable({ rows }: { rows: Pick<HomeQuery["inferences"]["items"][number], "commitmentId" | "leafIndex" | "requestId" | "operator" | "modelId" | "status" | "committedAt">[] }) {
   if (rows.length === 0) return <Message>None yet.</Message>;
   return (
     <table>
@@ -139,7 +131,7 @@ export function InferenceTable({ rows }: { rows: Pick<Inference, "commitmentId" 
   );
 }
 
-const LOOKUP = `query Lookup($id: String!) {
+const LOOKUP = /* GraphQL */ `query Lookup($id: String!) {
   commitment(id: $id) { id }
   model(id: $id) { id }
   inferences(where: { requestId: $id }, limit: 1) { items { requestId } }
@@ -152,7 +144,7 @@ export async function destination(text: string): Promise<string | { error: strin
   if (isAddressText(q)) return href.operator(q);
   if (!isBytes32(q)) return { error: "Enter a request, commitment or model id (0x and 64 hex digits), an operator address (0x and 40) or a dispute number." };
   const id = q.toLowerCase();
-  const found = await gql<{ commitment: { id: string } | null; model: { id: string } | null; inferences: Page<{ requestId: string }> }>(LOOKUP, { id });
+  const found = await gql<LookupQuery, LookupQueryVariables>(LOOKUP, { id });
   if (found.commitment) return href.commitment(id);
   if (found.model) return href.model(id);
   if (found.inferences.items.length > 0) return href.inference(id);

@@ -3,12 +3,12 @@ import type { ComponentChildren } from "preact";
 // browser, and the model re-run here on the operator's published input.
 import { useEffect, useState } from "preact/hooks";
 import { fetchReceipt, type ReceiptAnswer } from "../api.ts";
-import { Badge, CHAIN_TIME, Fields, Frame, Id, Message, Section, chainTime, duration, href, isBytes32, time, tokens, useGql, useNow } from "../lib.tsx";
-import type { Commitment, Dispute, Inference, Model, Page } from "../types.ts";
+import { Badge, Fields, Frame, Id, Message, Section, chainTime, duration, href, isBytes32, time, tokens, useGql, useNow } from "../lib.tsx";
+import type { InferenceQuery, InferenceQueryVariables } from "../generated/graphql.ts";
 import { Rerun } from "./Rerun.tsx";
 import { Verify } from "./Verify.tsx";
 
-const QUERY = `query Inference($requestId: String!, $where: inferenceFilter!) {
+const QUERY = /* GraphQL */ `query Inference($requestId: String!, $where: inferenceFilter!) {
   inferences(where: $where, orderBy: "committedBlock", orderDirection: "asc", limit: 20) {
     items {
       commitmentId leafIndex requestId inputHash outputHash leaf modelId operator status conflict committedBlock committedAt finalizedAt
@@ -19,22 +19,16 @@ const QUERY = `query Inference($requestId: String!, $where: inferenceFilter!) {
     }
   }
   requests: inferences(where: { requestId: $requestId }, limit: 50) { items { operator } }
-  ${CHAIN_TIME}
+  _meta { status }
 }`;
 
-type Row = Inference & {
-  commitment: Commitment | null;
-  model: Pick<Model, "id" | "uri" | "weightsRoot" | "challengeWindow" | "resolverKind" | "bondPerInference"> | null;
-  operatorRecord: { id: string; dataUri: string | null } | null;
-  disputes: Page<Dispute>;
-};
-type Data = { inferences: Page<Row>; requests: Page<{ operator: string }>; _meta: { status: unknown } };
+type Row = InferenceQuery["inferences"]["items"][number];
 
 export function InferencePage({ requestId, operator, rpc }: { requestId: string; operator?: string; rpc?: string }) {
   const id = requestId.toLowerCase();
   if (!isBytes32(id)) return <Message kind="error">"{requestId}" is not a request id: expected 0x and 64 hex digits.</Message>;
   const where = operator ? { requestId: id, operator: operator.toLowerCase() } : { requestId: id };
-  const loaded = useGql<Data>(QUERY, { requestId: id, where });
+  const loaded = useGql<InferenceQuery, InferenceQueryVariables>(QUERY, { requestId: id, where });
   return (
     <Frame loaded={loaded} missing={(d) => (d.inferences.items.length === 0 ? `No inference with request id ${id}${operator ? ` by operator ${operator}` : ""} is indexed.` : undefined)}>
       {(data) => {
@@ -119,7 +113,7 @@ function Timeline({ row, chainNow }: { row: Row; chainNow?: number }) {
   const c = row.commitment;
   const deadline = c ? Number(c.challengeDeadline) : undefined;
   const windowOpen = deadline !== undefined && now <= deadline;
-  const disputes = row.disputes.items;
+  const disputes = row.disputes?.items ?? [];
   const final = ["SETTLED", "FRAUDULENT", "VOIDED"].includes(row.status);
   const steps: { label: string; detail: ComponentChildren; state: "done" | "now" | "todo" | "bad" }[] = [
     { label: "committed", detail: `${time(row.committedAt)}${c ? ` (tx ${c.committedTx.slice(0, 10)}…)` : ""}`, state: "done" },

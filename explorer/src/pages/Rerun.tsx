@@ -7,7 +7,7 @@ import { argmax, infer, parseModel, vectorHash, type Int8Model } from "@vinfer/r
 import { isHex, type Hex } from "viem";
 import { INDEXER } from "../api.ts";
 import { Fields, Id, Message, Section } from "../lib.tsx";
-import type { Inference } from "../types.ts";
+import type { InferenceQuery } from "../generated/graphql.ts";
 
 type Outcome = {
   source: string;
@@ -74,7 +74,10 @@ export function inputFromFile(text: string): Int8Array {
   return Int8Array.from(value as number[]);
 }
 
-export function Rerun({ row, dataUri, modelUri, weightsRoot }: { row: Inference; dataUri: string | null; modelUri?: string; weightsRoot?: Hex }) {
+/** What the re-run reads of the inference page's row. */
+type RerunRow = Pick<InferenceQuery["inferences"]["items"][number], "commitmentId" | "leafIndex" | "requestId" | "inputHash" | "outputHash">;
+
+export function Rerun({ row, dataUri, modelUri, weightsRoot }: { row: RerunRow; dataUri: string | null; modelUri?: string; weightsRoot?: string }) {
   const [busy, setBusy] = useState<string>();
   const [outcome, setOutcome] = useState<Outcome>();
   const [error, setError] = useState<string>();
@@ -97,7 +100,7 @@ export function Rerun({ row, dataUri, modelUri, weightsRoot }: { row: Inference;
         if (!dataUri) throw new Error("the operator published no data URI: drop the input file here instead");
         setBusy("fetching the input from the operator…");
         // The endpoint is another origin: the browser reads it only if it answers with CORS headers.
-        const data = await fetchCommitmentData({ dataURI: dataUri, commitmentId: row.commitmentId });
+        const data = await fetchCommitmentData({ dataURI: dataUri, commitmentId: row.commitmentId as Hex });
         const item = data.items[row.leafIndex];
         if (!item || item.requestId.toLowerCase() !== row.requestId.toLowerCase()) throw new Error(`the data endpoint has no leaf ${row.leafIndex} for request ${row.requestId}`);
         input = hexToInt8(item.input);

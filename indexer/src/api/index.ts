@@ -3,16 +3,15 @@
 //                              answered from a cache that lives exactly as long as the indexed checkpoint;
 //   GET  /receipts/:requestId  a receipt a dApp checks on chain (?operator= when several operators used the id);
 //   GET  /explorer[/*]         the explorer web app (explorer/dist, built by `pnpm build`; VINFER_EXPLORER_DIR
-//                              overrides where): its files, and index.html for any other path under /explorer.
+//                              overrides where): its files (gzipped when the client accepts it), and index.html
+//                              for any other path under /explorer.
 // With VINFER_STOCK_GRAPHQL=1, /stock/graphql serves Ponder's unmodified middleware, for the benchmark.
 import { db } from "ponder:api";
 import schema from "ponder:schema";
 import { graphql } from "ponder";
-import { readFile, stat } from "node:fs/promises";
-import { extname, join, normalize, resolve, sep } from "node:path";
-import { fileURLToPath } from "node:url";
 import { Hono } from "hono";
 import type { Context } from "hono";
+import { serveExplorer } from "./explorer.ts";
 import { CheckpointCache, freshCheckpoint } from "./freshness.ts";
 import { refusal } from "./guard.ts";
 import type { GraphqlRequest } from "./guard.ts";
@@ -63,58 +62,6 @@ app.get("/receipts/:requestId", async (c) => {
   return json(answer.body, status);
 });
 
-// The explorer: static files from its build, with index.html for paths that name no file (its pages are hash
-// routes, so any /explorer/… address a user shares lands on the app). Hashed assets are cached for good.
-const explorerDir = resolve(process.env.VINFER_EXPLORER_DIR ?? fileURLToPath(new URL("../../../explorer/dist", import.meta.url)));
-const contentTypes: Record<string, string> = {
-  ".html": "text/html; charset=utf-8",
-  ".js": "text/javascript; charset=utf-8",
-  ".mjs": "text/javascript; charset=utf-8",
-  ".css": "text/css; charset=utf-8",
-  ".json": "application/json; charset=utf-8",
-  ".map": "application/json; charset=utf-8",
-  ".svg": "image/svg+xml",
-  ".png": "image/png",
-  ".ico": "image/x-icon",
-  ".wasm": "application/wasm",
-  ".txt": "text/plain; charset=utf-8",
-};
-const explorerFile = async (path: string): Promise<Buffer | undefined> => {
-  try {
-    return (await stat(path)).isFile() ? await readFile(path) : undefined;
-  } catch {
-    return undefined;
-  }
-};
-const serveExplorer = async (c: Context) => {
-  const index = join(explorerDir, "index.html");
-  const page = await explorerFile(index);
-  if (page === undefined) {
-    return c.text(`the explorer is not built: no ${index}. Run \`pnpm build\` (or \`pnpm --filter @vinfer/explorer build\`) at the repository root.`, 404);
-  }
-  let relative: string;
-  try {
-    relative = decodeURIComponent(c.req.path.replace(/^\/explorer\/?/, ""));
-  } catch {
-    return c.text("malformed path", 400);
-  }
-  const path = normalize(join(explorerDir, relative));
-  if (relative !== "" && path.startsWith(explorerDir + sep)) {
-    const file = await explorerFile(path);
-    if (file !== undefined) {
-      const immutable = path.startsWith(join(explorerDir, "assets") + sep);
-      return new Response(new Uint8Array(file), {
-        headers: {
-          "content-type": contentTypes[extname(path).toLowerCase()] ?? "application/octet-stream",
-          "cache-control": immutable ? "public, max-age=31536000, immutable" : "no-cache",
-        },
-      });
-    }
-    // A missing build asset is a 404, not the page: a browser would try to run HTML as a script.
-    if (relative.startsWith("assets/")) return c.text(`no ${c.req.path} in the explorer's build`, 404);
-  }
-  return new Response(new Uint8Array(page), { headers: { "content-type": contentTypes[".html"], "cache-control": "no-cache" } });
-};
 app.get("/explorer", serveExplorer);
 app.get("/explorer/*", serveExplorer);
 
