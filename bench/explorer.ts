@@ -31,6 +31,7 @@ const median = (xs: number[]) => {
   return s.length % 2 ? s[(s.length - 1) >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
+const medians = (rows: Record<string, number>[]) => Object.fromEntries(Object.keys(rows[0] ?? {}).map((k) => [k, round(median(rows.map((r) => r[k])))]));
 const stats = (xs: number[]) => ({ median: round(median(xs)), min: round(Math.min(...xs)), max: round(Math.max(...xs)), runs: xs.map((x) => round(x)) });
 
 /** Installed before the page's scripts: records performance.now() the first time `usable` holds. */
@@ -73,10 +74,24 @@ async function loadTimes(browser: Awaited<ReturnType<typeof openBrowser>>["brows
     await page.goto(url, { waitUntil: "domcontentloaded" });
     const cold = await usableAt();
     jsBytes?.push(js);
+    // Where the cold load's time went: the script's arrival, DOMContentLoaded, the indexer's answers.
+    const phases = await page.evaluate(() => {
+      const resources = performance.getEntriesByType("resource") as PerformanceResourceTiming[];
+      const scripts = resources.filter((r) => r.initiatorType === "script" || r.name.endsWith(".js"));
+      const api = resources.filter((r) => /\/(graphql|receipts\/)/.test(r.name));
+      const nav = performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming | undefined;
+      return {
+        scriptsLoadedMs: Math.max(0, ...scripts.map((r) => r.responseEnd)),
+        domContentLoadedMs: nav?.domContentLoadedEventEnd ?? 0,
+        firstApiRequestMs: api.length ? Math.min(...api.map((r) => r.startTime)) : 0,
+        firstApiAnswerMs: api.length ? Math.min(...api.map((r) => r.responseEnd)) : 0,
+        apiRequestsBeforeUsable: api.filter((r) => r.responseEnd <= (window as unknown as { vinferUsableAt: number }).vinferUsableAt).length,
+      };
+    });
     await page.goto("about:blank");
     await page.goto(url, { waitUntil: "domcontentloaded" });
     const warm = await usableAt();
-    return { cold, warm };
+    return { cold, warm, phases };
   } finally {
     await context.close();
   }
@@ -131,6 +146,8 @@ try {
 
   // Page loads.
   const homeJs: number[] = [];
+  const homePhases: Record<string, number>[] = [];
+  const inferencePhases: Record<string, number>[] = [];
   const homeCold: number[] = [];
   const homeWarm: number[] = [];
   const inferenceCold: number[] = [];
@@ -139,9 +156,11 @@ try {
   for (let i = 0; i < RUNS; i++) {
     const h = await loadTimes(browser, home, HOME_USABLE, homeJs);
     homeCold.push(h.cold);
+    homePhases.push(h.phases);
     homeWarm.push(h.warm);
     const f = await loadTimes(browser, inference, INFERENCE_USABLE);
     inferenceCold.push(f.cold);
+    inferencePhases.push(f.phases);
     inferenceWarm.push(f.warm);
   }
 
@@ -185,8 +204,8 @@ try {
         homeColdTransferBytes: median(homeJs),
         homeColdTransferNote: "encoded bytes Chromium received for scripts on a cold home page load (headers included)",
       },
-      homeLoadMs: { cold: stats(homeCold), warm: stats(homeWarm) },
-      inferenceLoadMs: { cold: stats(inferenceCold), warm: stats(inferenceWarm) },
+      homeLoadMs: { cold: stats(homeCold), warm: stats(homeWarm), coldPhasesMedianMs: medians(homePhases) },
+      inferenceLoadMs: { cold: stats(inferenceCold), warm: stats(inferenceWarm), coldPhasesMedianMs: medians(inferencePhases) },
       usable: { home: HOME_USABLE, inference: INFERENCE_USABLE },
       verifyMs: stats(verify),
       rerunMs: stats(rerun),

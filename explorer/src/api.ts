@@ -1,6 +1,6 @@
 // The indexer the page reads: the origin that served it (the indexer serves the explorer at /explorer), or
 // `?indexer=` in the page's address.
-import type { Receipt } from "./types.ts";
+import type { IndexedReceipt, IndexedReceiptError } from "@vinfer/sdk";
 
 const fromSearch = new URLSearchParams(location.search).get("indexer");
 export const INDEXER = (fromSearch ?? location.origin).replace(/\/+$/, "");
@@ -28,16 +28,13 @@ export async function gql<T, V extends Record<string, unknown>>(query: string, v
   return body.data;
 }
 
-export type ReceiptAnswer = { ok: true; receipt: Receipt } | { ok: false; status: number; error: string; operators?: string[] };
+export type ReceiptAnswer = { ok: true; receipt: IndexedReceipt } | { ok: false; status: number; error: string; operators?: string[] };
 
 /** The indexer's `GET /receipts/:requestId` answer. */
 export async function fetchReceipt(requestId: string, operator?: string): Promise<ReceiptAnswer> {
   const query = operator ? `?operator=${encodeURIComponent(operator)}` : "";
   const response = await fetch(`${INDEXER}/receipts/${encodeURIComponent(requestId)}${query}`);
-  const body = (await response.json().catch(() => ({ error: `the indexer answered ${response.status}` }))) as Receipt & {
-    error?: string;
-    operators?: string[];
-  };
+  const body = (await response.json().catch(() => ({ error: `the indexer answered ${response.status}` }))) as IndexedReceipt & Partial<IndexedReceiptError>;
   if (response.status === 200) return { ok: true, receipt: body };
   return { ok: false, status: response.status, error: body.error ?? `the indexer answered ${response.status}`, operators: body.operators };
 }

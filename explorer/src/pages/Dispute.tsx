@@ -33,6 +33,11 @@ function neuronName(layer: number | null, neuron: number | null, width: number |
   return `layer ${layer}, neuron ${neuron}${width === null ? "" : ` of ${width}`}`;
 }
 
+/** The gas of every transaction that made a move, each counted once (a transaction may make two: a step and the end). */
+function gasInAll(moves: readonly { tx: string; gasUsed: string }[]): number {
+  return [...new Map(moves.map((m) => [m.tx, Number(m.gasUsed)])).values()].reduce((a, b) => a + b, 0);
+}
+
 function who(d: Pick<DisputeRow, "operator" | "challenger">, address: string | null | undefined, party?: string | null) {
   if (party) return party.toLowerCase();
   const a = address?.toLowerCase();
@@ -90,17 +95,23 @@ function Bisection({ d, now }: { d: DisputeRow; now: number }) {
             {d.moveDeadline ? `; the next move is due ${Number(d.moveDeadline) >= now ? `in ${duration(Number(d.moveDeadline) - now)}` : "now (overdue: a timeout can be claimed)"}` : ""}.
           </p>
         )}
+        {moves.length > 0 && (
+          <p class="muted totals-line">
+            {moves.filter((m) => m.kind === "ANSWER").length} rounds, {moves.length} moves, {gasInAll(moves).toLocaleString("en-US")} gas in all (both sides, each
+            transaction counted once)
+          </p>
+        )}
         {moves.length === 0 ? (
           <Message>No move yet.</Message>
         ) : (
           <ol class="moves">
-            {moves.map((m) => (
+            {moves.map((m, k) => (
               <li key={m.seq}>
                 <div class="move-head">
                   <strong>{m.kind.replace(/_/g, " ").toLowerCase()}</strong>
                   <span>by {who(d, m.sender, m.kind === "TIMEOUT" ? null : m.party)}</span>
                   <span class="muted">
-                    {time(m.timestamp)}, gas {Number(m.gasUsed).toLocaleString("en-US")}
+                    {time(m.timestamp)}, {k > 0 && moves[k - 1].tx === m.tx ? `same transaction as the ${moves[k - 1].kind.replace(/_/g, " ").toLowerCase()}` : `gas ${Number(m.gasUsed).toLocaleString("en-US")}`}
                     {m.deadline && m.kind !== "TIMEOUT" ? `; next move due ${time(m.deadline)}` : ""}
                   </span>
                 </div>
@@ -108,13 +119,13 @@ function Bisection({ d, now }: { d: DisputeRow; now: number }) {
                   {m.kind === "MID_STATE" && <>state at step {m.step}: <Id value={m.state} /></>}
                   {m.kind === "ANSWER" && <>step {m.step}: {m.agreed ? "agrees" : "disagrees"}</>}
                   {m.kind === "STEP" && (
-                    <>
-                      step {m.step} executed on chain: <span class="neuron">{neuronName(m.layer, m.neuron, m.layerWidth)}</span>, computed output {m.output ?? "—"}, state{" "}
-                      <Id value={m.computedState} /> where the operator claimed <Id value={m.claimedState} />
-                    </>
+                    <span>
+                      step {m.step} executed on chain: <span class="neuron">{neuronName(m.layer, m.neuron, m.layerWidth)}</span>, computed output{" "}
+                      {m.output ?? "—"}, state <Id value={m.computedState} /> where the operator claimed <Id value={m.claimedState} />
+                    </span>
                   )}
                   {m.kind === "TIMEOUT" && <>{(m.party ?? "a party").toLowerCase()} missed its deadline</>}
-                  {m.kind === "ENDED" && <>outcome: {m.outcome ?? "—"}</>}
+                  {m.kind === "ENDED" && <>outcome: {m.outcome?.replace(/_/g, " ").toLowerCase() ?? "—"}</>}
                   {m.lo !== null && m.hi !== null && <span class="interval">[{m.lo}, {m.hi}]</span>}
                 </div>
                 {bar(m.lo, m.hi)}

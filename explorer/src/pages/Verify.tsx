@@ -2,10 +2,9 @@
 // indexer said: the leaf recomputed from the inference, the root from the Merkle proof, the commitment id from
 // (model, operator, root), then the ledger's getCommitment and inferenceStatus.
 import { useState } from "preact/hooks";
-import { verifyReceipt, type VerifyReceiptReturnType } from "@vinfer/sdk";
+import { verifyReceipt, type IndexedReceipt, type VerifyReceiptReturnType } from "@vinfer/sdk";
 import { createPublicClient, http } from "viem";
 import { Badge, Fields, Id, Message } from "../lib.tsx";
-import type { Receipt } from "../types.ts";
 
 export const DEFAULT_RPC = "http://127.0.0.1:8545";
 
@@ -25,7 +24,7 @@ function pathOf(index: number, count: number, proof: readonly string[]) {
   return levels;
 }
 
-export function Verify({ receipt, rpc: initialRpc }: { receipt: Receipt; rpc?: string }) {
+export function Verify({ receipt, rpc: initialRpc }: { receipt: IndexedReceipt; rpc?: string }) {
   const [rpc, setRpc] = useState(initialRpc ?? DEFAULT_RPC);
   const [result, setResult] = useState<VerifyReceiptReturnType>();
   const [error, setError] = useState<string>();

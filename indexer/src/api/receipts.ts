@@ -5,35 +5,14 @@ import { db } from "ponder:api";
 import { commitment, inference } from "ponder:schema";
 import { and, asc, eq } from "ponder";
 import { merkleLevels, merkleProofFromLevels } from "@vinfer/runtime";
+import type { IndexedReceipt, IndexedReceiptError } from "@vinfer/sdk";
 import type { Hex } from "viem";
 import { chainId, deploymentOf } from "../lib/deployment.ts";
 
 const BYTES32 = /^0x[0-9a-fA-F]{64}$/;
 const ADDRESS = /^0x[0-9a-fA-F]{40}$/;
 
-export type Receipt = {
-  chainId: number;
-  ledger: Hex;
-  requestId: Hex;
-  operator: Hex;
-  modelId: Hex;
-  commitmentId: Hex;
-  leafIndex: number;
-  count: number;
-  inference: { requestId: Hex; inputHash: Hex; outputHash: Hex };
-  leaf: Hex;
-  proof: Hex[];
-  root: Hex;
-  status: string;
-  commitmentStatus: string;
-  challengeDeadline: string;
-  committedBlock: string;
-  committedTx: Hex;
-  /** The same operator committed this request id with another output too. */
-  conflict: boolean;
-};
-
-export type ReceiptAnswer = { status: 200 | 400 | 404 | 409; body: Receipt | { error: string; operators?: Hex[] } };
+export type ReceiptAnswer = { status: 200 | 400 | 404 | 409; body: IndexedReceipt | IndexedReceiptError };
 
 // A commitment's leaves never change (its id commits to its root), so their tree is kept across blocks.
 const trees = new Map<Hex, Hex[][]>();

@@ -6,6 +6,7 @@ export { getVinferContracts, protocolErrorsAbi, type GetVinferContractsParameter
 export { VinferContractError, VinferError, VinferRpcError, VinferTransactionRevertedError, toVinferError } from "./errors.ts";
 export type { WriteClient, WriteResult } from "./internal/transact.ts";
 export type { Inference } from "./types.ts";
+export type { IndexedReceipt, IndexedReceiptError } from "./indexer.ts";
 export { fetchCommitmentData, hexToInt8, int8ToHex, type CommitmentData, type CommitmentDataItem, type FetchCommitmentDataParameters } from "./data.ts";
 export { challengeCommitHash, dataDemandKey, randomSalt, type Accusation } from "./accusations/commitHash.ts";
 export {

@@ -1,44 +1,24 @@
 // vinfer receipt get | verify: an inference's receipt from the indexer (`GET /receipts/:requestId`), and the
 // check of a receipt against the chain that trusts nothing the receipt (or the indexer) says.
 import { readFileSync } from "node:fs";
-import { verifyReceipt, type InferenceReceipt } from "@vinfer/sdk";
+import { verifyReceipt, type IndexedReceipt, type IndexedReceiptError, type InferenceReceipt } from "@vinfer/sdk";
 import type { Address, Hex } from "viem";
 import { optional, parseAddress, parseBytes32, type CommandSpec, type Context } from "../config.ts";
 import { CliError, UsageError } from "../errors.ts";
 import { isoTime, printJson, printRecord, yesNo } from "../output.ts";
 
-/** The indexer's answer to `GET /receipts/:requestId`. */
-export type IndexerReceipt = InferenceReceipt & {
-  chainId: number;
-  ledger: Address;
-  requestId: Hex;
-  operator: Address;
-  leafIndex: number;
-  count: number;
-  leaf: Hex;
-  root: Hex;
-  status: string;
-  commitmentStatus: string;
-  challengeDeadline: string;
-  committedBlock: string;
-  committedTx: Hex;
-  conflict: boolean;
-};
-
-type ReceiptError = { error?: string; operators?: string[] };
-
 /** Fetches a receipt from the indexer; one-line errors for unknown ids and ids several operators used. */
-export async function fetchReceipt(ctx: Context, requestId: Hex, operator: Address | undefined): Promise<IndexerReceipt> {
+export async function fetchReceipt(ctx: Context, requestId: Hex, operator: Address | undefined): Promise<IndexedReceipt> {
   const query = operator === undefined ? "" : `?operator=${operator.toLowerCase()}`;
-  const { status, body } = await ctx.indexer<IndexerReceipt | ReceiptError>(`/receipts/${requestId}${query}`);
+  const { status, body } = await ctx.indexer<IndexedReceipt | IndexedReceiptError>(`/receipts/${requestId}${query}`);
   if (status === 200) {
-    const receipt = body as IndexerReceipt;
+    const receipt = body as IndexedReceipt;
     if (typeof receipt !== "object" || receipt === null || typeof receipt.commitmentId !== "string" || typeof receipt.inference !== "object") {
       throw new CliError(`the indexer at ${ctx.settings.indexerUrl} answered something other than a receipt`);
     }
     return receipt;
   }
-  const error = body as ReceiptError;
+  const error = body as Partial<IndexedReceiptError>;
   if (status === 409 && Array.isArray(error.operators)) {
     throw new CliError(`request id ${requestId} was committed by ${error.operators.length} operators (${error.operators.join(", ")}): pass --operator`);
   }
@@ -50,7 +30,7 @@ const operatorOption = {
   operator: { type: "string", value: "<address>", description: "the operator, when several committed the same request id" },
 } as const;
 
-export function receiptRows(receipt: IndexerReceipt): [string, string][] {
+export function receiptRows(receipt: IndexedReceipt): [string, string][] {
   return [
     ["request", receipt.requestId],
     ["operator", receipt.operator],
