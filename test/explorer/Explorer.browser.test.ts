@@ -82,7 +82,7 @@ describe("explorer in headless Chromium", function () {
 
   /** Opens `requestId`'s inference page and re-runs the model in it; returns the verdict and the fields shown. */
   async function rerun(page: Page, requestId: string, operator?: string) {
-    const query = operator ? `?operator=${operator}` : "";
+    const query = `?rpc=${encodeURIComponent(urls.chain)}${operator ? `&operator=${operator}` : ""}`;
     await page.goto(`${urls.indexer}/explorer/#/inference/${requestId}${query}`, { waitUntil: "domcontentloaded" });
     await page.waitForSelector(".rerun form.rpc button[type=submit]:not([disabled])");
     await page.click(".rerun form.rpc button[type=submit]");
@@ -104,6 +104,8 @@ describe("explorer in headless Chromium", function () {
         "model matches the registered weights root": "yes",
       });
       expect(first.fields["output hash here"]).to.equal(first.fields["committed output hash"]);
+      // The weights root the model file is checked against is the registry's, read from the chain.
+      expect(first.fields["registered weights root read from"]).to.equal(`the registry on chain (${urls.chain})`);
 
       // The same input as a file the user drops in: the operator's copy, as the SDK reads it.
       const { inferences } = await ask<{ inferences: { items: { commitmentId: string; leafIndex: number; operatorRecord: { dataUri: string } }[] } }>(
@@ -146,7 +148,11 @@ describe("explorer in headless Chromium", function () {
       expect(outcome.verdict, JSON.stringify(outcome)).to.equal(
         "✘ Different output: the committed output is not what the model computes on this input (a dispute would prove it).",
       );
-      expect(outcome.fields).to.include({ "input matches the committed hash": "yes", "model matches the registered weights root": "yes" });
+      expect(outcome.fields).to.include({
+        "input matches the committed hash": "yes",
+        "model matches the registered weights root": "yes",
+        "registered weights root read from": `the registry on chain (${urls.chain})`,
+      });
       expect(outcome.fields["output hash here"]).to.not.equal(outcome.fields["committed output hash"]);
     } finally {
       await close();

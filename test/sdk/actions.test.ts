@@ -9,6 +9,7 @@ import {
   CommitmentStatus,
   deposit,
   fundBondReserve,
+  getModel,
   getStake,
   getVinferContracts,
   releaseBondReserve,
@@ -108,6 +109,22 @@ describe("SDK: actions", () => {
     const error = await rejection(getVinferContracts(publicClient, { ledger: zeroAddress }));
     expect(error).to.be.instanceOf(VinferError);
     expect((error as VinferError).shortMessage).to.match(/^reading the protocol's contracts from ledger 0x0{40} failed/);
+  });
+
+  it("reads a registered model, and names an unknown one with the registry's error", async () => {
+    const { contracts, publicClient, deployer, modelId, modelSpec } = await loadSystem();
+    expect(await getModel(publicClient, { contracts, modelId })).to.deep.equal({
+      modelId,
+      index: 1,
+      owner: getAddress(deployer.account.address),
+      deprecated: false,
+      ...modelSpec,
+      resolver: getAddress(modelSpec.resolver),
+    });
+    const unknown = `0x${"ab".repeat(32)}` as const;
+    const error = (await rejection(getModel(publicClient, { contracts, modelId: unknown }))) as VinferContractError;
+    expect(error).to.be.instanceOf(VinferContractError);
+    expect([error.functionName, error.errorName, error.args]).to.deep.equal(["getModel", "RegistryModelNotFound", [unknown]]);
   });
 
   it("counts the bond reserve as locked stake", async () => {

@@ -6,7 +6,7 @@ import { fetchReceipt, type ReceiptAnswer } from "../api.ts";
 import { Badge, Fields, Frame, Id, Message, Section, chainTime, duration, href, isBytes32, time, tokens, useGql, useNow } from "../lib.tsx";
 import type { InferenceQuery, InferenceQueryVariables } from "../generated/graphql.ts";
 import { Rerun } from "./Rerun.tsx";
-import { Verify } from "./Verify.tsx";
+import { DEFAULT_RPC, Verify } from "./Verify.tsx";
 
 const QUERY = /* GraphQL */ `query Inference($requestId: String!, $where: inferenceFilter!) {
   inferences(where: $where, orderBy: "committedBlock", orderDirection: "asc", limit: 20) {
@@ -103,7 +103,13 @@ function InferenceView({ row, others, now, rpc }: { row: Row; others: Row[]; now
           <Message kind="error">The indexer has no receipt ({receipt.status}): {receipt.error}</Message>
         )}
       </Section>
-      <Rerun row={row} dataUri={row.operatorRecord?.dataUri ?? null} modelUri={row.model?.uri} weightsRoot={row.model?.weightsRoot} />
+      <Rerun
+        row={row}
+        dataUri={row.operatorRecord?.dataUri ?? null}
+        modelUri={row.model?.uri}
+        weightsRoot={row.model?.weightsRoot}
+        chain={receipt?.ok ? { rpc: rpc ?? DEFAULT_RPC, ledger: receipt.receipt.ledger } : undefined}
+      />
     </>
   );
 }

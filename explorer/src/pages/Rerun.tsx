@@ -2,15 +2,16 @@
 // the committed input hash), the model file from its registered URI (checked against the registered weights
 // root), the runtime run in this browser, and the output hash compared with the committed one.
 import { useState } from "preact/hooks";
-import { fetchCommitmentData, hexToInt8 } from "@vinfer/sdk";
+import { fetchCommitmentData, getModel, getVinferContracts, hexToInt8, type GetModelReturnType } from "@vinfer/sdk";
 import { argmax, infer, parseModel, vectorHash, type Int8Model } from "@vinfer/runtime";
-import { isHex, type Hex } from "viem";
+import { createPublicClient, http, isHex, type Address, type Hex } from "viem";
 import { INDEXER } from "../api.ts";
 import { Fields, Id, Message, Section } from "../lib.tsx";
 import type { InferenceQuery } from "../generated/graphql.ts";
 
 type Outcome = {
   source: string;
+  rootSource: string;
   inputOk: boolean;
   weightsOk: boolean;
   output: Hex;
@@ -55,6 +56,23 @@ function loadModel(url: string): Promise<Int8Model> {
   return model;
 }
 
+/** The registry's record of a model as the chain says, by RPC, ledger and model, for the page's lifetime. */
+const registered = new Map<string, Promise<GetModelReturnType>>();
+
+function registeredModel(rpc: string, ledger: Address, modelId: Hex): Promise<GetModelReturnType> {
+  const key = `${rpc}|${ledger}|${modelId}`.toLowerCase();
+  let model = registered.get(key);
+  if (model === undefined) {
+    model = (async () => {
+      const client = createPublicClient({ transport: http(rpc, { timeout: 10_000, retryCount: 0 }) });
+      return getModel(client, { contracts: await getVinferContracts(client, { ledger }), modelId });
+    })();
+    registered.set(key, model);
+    model.catch(() => registered.delete(key));
+  }
+  return model;
+}
+
 /** An input from a dropped file: a JSON array of int8 values, `{ "input": [...] }`, or int8 bytes as 0x hex. */
 export function inputFromFile(text: string): Int8Array {
   let value: unknown;
@@ -75,9 +93,19 @@ export function inputFromFile(text: string): Int8Array {
 }
 
 /** What the re-run reads of the inference page's row. */
-type RerunRow = Pick<InferenceQuery["inferences"]["items"][number], "commitmentId" | "leafIndex" | "requestId" | "inputHash" | "outputHash">;
+type RerunRow = Pick<InferenceQuery["inferences"]["items"][number], "commitmentId" | "leafIndex" | "requestId" | "inputHash" | "outputHash" | "modelId">;
 
-export function Rerun({ row, dataUri, modelUri, weightsRoot }: { row: RerunRow; dataUri: string | null; modelUri?: string; weightsRoot?: string }) {
+type RerunProps = {
+  row: RerunRow;
+  dataUri: string | null;
+  modelUri?: string;
+  /** The weights root as indexed: used only when the chain cannot be read. */
+  weightsRoot?: string;
+  /** Where to read the registered weights root from the chain (the receipt's ledger, the page's RPC). */
+  chain?: { rpc: string; ledger: Address };
+};
+
+export function Rerun({ row, dataUri, modelUri, weightsRoot, chain }: RerunProps) {
   const [busy, setBusy] = useState<string>();
   const [outcome, setOutcome] = useState<Outcome>();
   const [error, setError] = useState<string>();
@@ -85,11 +113,26 @@ export function Rerun({ row, dataUri, modelUri, weightsRoot }: { row: RerunRow; 
   const [dropped, setDropped] = useState<{ name: string; input: Int8Array }>();
   const [dragging, setDragging] = useState(false);
 
+  /** The weights root to check the model file against: the registry's on chain, else the indexer's record. */
+  const registeredRoot = async (): Promise<{ root: string; source: string }> => {
+    if (chain) {
+      try {
+        return { root: (await registeredModel(chain.rpc, chain.ledger, row.modelId as Hex)).weightsRoot, source: `the registry on chain (${chain.rpc})` };
+      } catch (e) {
+        const why = e instanceof Error ? ((e as { shortMessage?: string }).shortMessage ?? e.message) : String(e);
+        if (weightsRoot) return { root: weightsRoot, source: `the indexer's record: the chain could not be read (${why})` };
+        throw new Error(`the registered weights root could not be read from the chain: ${why}`);
+      }
+    }
+    if (!weightsRoot) throw new Error("the model's weights root is not known");
+    return { root: weightsRoot, source: "the indexer's record (no receipt names the ledger)" };
+  };
+
   const run = async (file?: { name: string; input: Int8Array }) => {
     setError(undefined);
     setOutcome(undefined);
     try {
-      if (!url || !modelUrl(url) || !weightsRoot) throw new Error(`the model's URI ${JSON.stringify(modelUri)} cannot be fetched from a browser: enter an http(s) URL of the model file`);
+      if (!url || !modelUrl(url)) throw new Error(`the model's URI ${JSON.stringify(modelUri)} cannot be fetched from a browser: enter an http(s) URL of the model file`);
       let input: Int8Array;
       let source: string;
       const inputStart = performance.now();
@@ -109,7 +152,7 @@ export function Rerun({ row, dataUri, modelUri, weightsRoot }: { row: RerunRow; 
       const inputMs = performance.now() - inputStart;
       setBusy("fetching the model…");
       const modelStart = performance.now();
-      const model = await loadModel(url);
+      const [model, root] = await Promise.all([loadModel(url), registeredRoot()]);
       const modelMs = performance.now() - modelStart;
       if (input.length !== model.inputWidth) throw new Error(`the input has ${input.length} values, the model takes ${model.inputWidth}`);
       setBusy("running the model…");
@@ -120,7 +163,8 @@ export function Rerun({ row, dataUri, modelUri, weightsRoot }: { row: RerunRow; 
       setOutcome({
         source,
         inputOk: vectorHash(input) === row.inputHash.toLowerCase(),
-        weightsOk: model.weightsRoot.toLowerCase() === weightsRoot.toLowerCase(),
+        rootSource: root.source,
+        weightsOk: model.weightsRoot.toLowerCase() === root.root.toLowerCase(),
         output: hash,
         outputOk: hash === row.outputHash.toLowerCase(),
         label: argmax(output),
@@ -197,6 +241,7 @@ export function Rerun({ row, dataUri, modelUri, weightsRoot }: { row: RerunRow; 
               ["input from", outcome.source],
               ["input matches the committed hash", outcome.inputOk ? "yes" : "NO"],
               ["model matches the registered weights root", outcome.weightsOk ? "yes" : "NO"],
+              ["registered weights root read from", outcome.rootSource],
               ["output hash here", <Id value={outcome.output} full />],
               ["committed output hash", <Id value={row.outputHash} full />],
               ["argmax of the output", String(outcome.label)],

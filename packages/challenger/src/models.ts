@@ -1,10 +1,11 @@
 // Which registered models the daemon can re-execute: a model file whose weightsRoot, profile and trace length
 // are the registered ones, judged by a bisection resolver (the only kind whose game it can play).
 import { readFileSync } from "node:fs";
-import { bisectionResolverAbi, modelRegistryAbi } from "@vinfer/abis";
+import { bisectionResolverAbi } from "@vinfer/abis";
 import { parseModel, profileHash } from "@vinfer/runtime";
 import type { Int8Model } from "@vinfer/runtime";
-import { getAddress, type Abi, type Address, type Hex } from "viem";
+import { getModel, VinferContractError, type GetModelReturnType } from "@vinfer/sdk";
+import type { Abi, Address, Hex } from "viem";
 import { view, type Chain } from "./chain.ts";
 import type { Logger } from "./log.ts";
 import type { Store } from "./store.ts";
@@ -25,11 +26,6 @@ export function loadModels(paths: readonly string[]): Map<Hex, Int8Model> {
 }
 
 const NO_FILE = "no model file with this weightsRoot";
-
-type RegisteredModel = {
-  spec: { weightsRoot: Hex; profileHash: Hex; traceLength: number; resolver: Address };
-  index: number;
-};
 
 export type ResolvedModel = { model: Int8Model; resolver: Address };
 
@@ -77,15 +73,22 @@ export class ModelBook {
   }
 
   private async lookUp(modelId: Hex) {
-    const registered = await view<RegisteredModel>(this.chain, this.chain.contracts.registry, modelRegistryAbi as Abi, "getModel", [modelId]);
-    const { weightsRoot, traceLength, resolver } = registered.spec;
-    const base = { modelId, weightsRoot, resolver: getAddress(resolver) };
+    let registered: GetModelReturnType;
+    try {
+      registered = await getModel(this.chain.public, { contracts: this.chain.contracts, modelId });
+    } catch (error) {
+      if (error instanceof VinferContractError && error.errorName === "RegistryModelNotFound") {
+        return { modelId, weightsRoot: null, resolver: null, supported: false, reason: "not registered" };
+      }
+      throw error;
+    }
+    const { weightsRoot, traceLength, resolver } = registered;
+    const base = { modelId, weightsRoot, resolver };
     const unsupported = (reason: string) => ({ ...base, supported: false, reason });
-    if (registered.index === 0) return unsupported("not registered");
     const model = this.files.get(weightsRoot.toLowerCase() as Hex);
     if (model === undefined) return unsupported(NO_FILE);
-    if (registered.spec.profileHash.toLowerCase() !== profileHash.toLowerCase()) return unsupported("registered under another determinism profile");
-    if (Number(traceLength) !== model.traceLength) return unsupported(`registered trace length ${traceLength}, the file has ${model.traceLength}`);
+    if (registered.profileHash.toLowerCase() !== profileHash.toLowerCase()) return unsupported("registered under another determinism profile");
+    if (traceLength !== model.traceLength) return unsupported(`registered trace length ${traceLength}, the file has ${model.traceLength}`);
     // Only a bisection resolver's game can be played from a trace; it reports the profile it judges.
     try {
       const judged = await view<Hex>(this.chain, resolver, bisectionResolverAbi as Abi, "profileHash");

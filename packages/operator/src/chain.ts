@@ -1,8 +1,8 @@
 // The daemon's view of the chain: one public client, one wallet client for the operator's key, the protocol's
 // contracts, the reads the daemon needs, and the ledger events that concern it. The wallet's transport tells
 // the batcher the hash of a signed transaction before it is broadcast, so the hash can be recorded first.
-import { bisectionResolverAbi, inferenceLedgerAbi, modelRegistryAbi } from "@vinfer/abis";
-import { getVinferContracts, type VinferContracts } from "@vinfer/sdk";
+import { bisectionResolverAbi, inferenceLedgerAbi } from "@vinfer/abis";
+import { getModel, getVinferContracts, VinferContractError, type GetModelReturnType, type VinferContracts } from "@vinfer/sdk";
 import {
   createPublicClient,
   createWalletClient,
@@ -26,16 +26,7 @@ import { getChainId } from "viem/actions";
 export type Head = { number: bigint; timestamp: bigint };
 
 /** What the registry holds for the served model. */
-export type ModelRecord = {
-  weightsRoot: Hex;
-  traceLength: number;
-  resolver: Address;
-  challengeWindow: number;
-  bondPerInference: bigint;
-  challengerBond: bigint;
-  index: number;
-  deprecated: boolean;
-};
+export type ModelRecord = GetModelReturnType;
 
 export type CommitmentRecord = { operator: Address; challengeDeadline: number; status: number; count: number };
 
@@ -116,20 +107,12 @@ export async function connect({ rpcUrl, privateKey, ledger, pollMs }: { rpcUrl: 
 
     /** The registry's record of `modelId`; undefined when it is not registered. */
     async model(modelId: Hex): Promise<ModelRecord | undefined> {
-      const registry = { address: contracts.registry, abi: modelRegistryAbi } as const;
-      const terms = await publicClient.readContract({ ...registry, functionName: "commitTerms", args: [modelId] });
-      if (terms.index === 0) return undefined;
-      const model = await publicClient.readContract({ ...registry, functionName: "getModel", args: [modelId] });
-      return {
-        weightsRoot: model.spec.weightsRoot,
-        traceLength: Number(model.spec.traceLength),
-        resolver: getAddress(model.spec.resolver),
-        challengeWindow: Number(model.spec.challengeWindow),
-        bondPerInference: model.spec.bondPerInference,
-        challengerBond: model.spec.challengerBond,
-        index: Number(model.index),
-        deprecated: model.deprecated,
-      };
+      try {
+        return await getModel(publicClient, { contracts, modelId });
+      } catch (error) {
+        if (error instanceof VinferContractError && error.errorName === "RegistryModelNotFound") return undefined;
+        throw error;
+      }
     },
 
     async resolverProfile(resolver: Address): Promise<Hex | undefined> {

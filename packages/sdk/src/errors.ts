@@ -1,6 +1,6 @@
 // One error family for the SDK, in viem's style: a short message a CLI can print on one line, the viem
 // error underneath as `cause`, and for reverts the contract's custom error decoded by name and arguments.
-import { BaseError, ContractFunctionRevertedError, type Address, type Hex } from "viem";
+import { BaseError, ContractFunctionRevertedError, decodeErrorResult, isHex, type Abi, type Address, type Hex } from "viem";
 
 export type VinferErrorParameters = { cause?: unknown; details?: string; metaMessages?: string[] };
 
@@ -64,7 +64,10 @@ export class VinferRpcError extends VinferError {
 }
 
 /** Converts anything thrown by a viem call on `contract.functionName` into a VinferError. */
-export function toVinferError(error: unknown, { contract, functionName }: { contract: Address; functionName: string }): VinferError {
+export function toVinferError(
+  error: unknown,
+  { contract, functionName, abi }: { contract: Address; functionName: string; /** errors to decode raw revert data with */ abi?: Abi },
+): VinferError {
   if (error instanceof VinferError) return error;
   if (error instanceof BaseError) {
     const revert = error.walk((e) => e instanceof ContractFunctionRevertedError);
@@ -74,7 +77,27 @@ export function toVinferError(error: unknown, { contract, functionName }: { cont
       return new VinferContractError({ contract, functionName, errorName, args, data: revert.raw, cause: error });
     }
   }
+  // Some providers (an in-process Hardhat network among them) answer a reverted call with an error viem does not
+  // recognise as a revert, carrying the revert data further down the cause chain.
+  const data = abi === undefined ? undefined : revertData(error);
+  if (data !== undefined) {
+    try {
+      const decoded = decodeErrorResult({ abi: abi!, data });
+      return new VinferContractError({ contract, functionName, errorName: decoded.errorName, args: decoded.args ?? [], data, cause: error });
+    } catch {
+      // not one of the given errors: reported as the RPC failure it is
+    }
+  }
   return new VinferRpcError(functionName, error);
+}
+
+/** The first hex `data` of at least a selector's length along the cause chain. */
+function revertData(error: unknown): Hex | undefined {
+  for (let e = error, depth = 0; typeof e === "object" && e !== null && depth < 8; e = (e as { cause?: unknown }).cause, depth++) {
+    const data = (e as { data?: unknown }).data;
+    if (typeof data === "string" && isHex(data) && data.length >= 10) return data;
+  }
+  return undefined;
 }
 
 function formatArg(value: unknown): string {

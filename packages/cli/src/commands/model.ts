@@ -1,11 +1,9 @@
 // vinfer model register | show
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { modelRegistryAbi } from "@vinfer/abis";
 import { parseModel, profileHash as int8ProfileHash, PROFILE, type Int8Model } from "@vinfer/runtime";
-import { protocolErrorsAbi, registerModel, toVinferError, VinferContractError, type VinferContracts } from "@vinfer/sdk";
-import { getAddress, type Abi, type Address, type Client, type Hex } from "viem";
-import { readContract } from "viem/actions";
+import { getModel, registerModel, VinferContractError, type GetModelReturnType, type VinferContracts } from "@vinfer/sdk";
+import { getAddress, type Address, type Client, type Hex } from "viem";
 import {
   parseAddress,
   parseAmount,
@@ -53,37 +51,27 @@ export type ModelView = {
 
 /** `ModelRegistry.getModel`, with "not registered" as a plain message. */
 export async function readModel(client: Client, contracts: VinferContracts, modelId: Hex): Promise<ModelView> {
-  let model;
+  let model: GetModelReturnType;
   try {
-    model = await readContract(client, {
-      address: contracts.registry,
-      abi: [...modelRegistryAbi, ...(protocolErrorsAbi as Abi)] as unknown as typeof modelRegistryAbi,
-      functionName: "getModel",
-      args: [modelId],
-    });
+    model = await getModel(client, { contracts, modelId });
   } catch (error) {
-    const failure = toVinferError(error, { contract: contracts.registry, functionName: "getModel" });
-    if (failure instanceof VinferContractError && failure.errorName === "RegistryModelNotFound") {
-      throw new CliError(`model ${modelId} is not registered`);
-    }
-    throw failure;
+    if (error instanceof VinferContractError && error.errorName === "RegistryModelNotFound") throw new CliError(`model ${modelId} is not registered`);
+    throw error;
   }
-  const { spec } = model;
-  const resolver = getAddress(spec.resolver);
-  const kind = (address: Address | undefined) => address !== undefined && getAddress(address) === resolver;
+  const kind = (address: Address | undefined) => address !== undefined && getAddress(address) === model.resolver;
   return {
     modelId,
-    index: Number(model.index),
-    owner: getAddress(model.owner),
-    weightsRoot: spec.weightsRoot,
-    profileHash: spec.profileHash,
-    traceLength: Number(spec.traceLength),
-    resolver,
+    index: model.index,
+    owner: model.owner,
+    weightsRoot: model.weightsRoot,
+    profileHash: model.profileHash,
+    traceLength: model.traceLength,
+    resolver: model.resolver,
     resolverKind: kind(contracts.bisectionResolver) ? "bisection" : kind(contracts.committeeResolver) ? "committee" : "other",
-    challengeWindow: Number(spec.challengeWindow),
-    bondPerInference: tokens(spec.bondPerInference),
-    challengerBond: tokens(spec.challengerBond),
-    uri: spec.uri,
+    challengeWindow: model.challengeWindow,
+    bondPerInference: tokens(model.bondPerInference),
+    challengerBond: tokens(model.challengerBond),
+    uri: model.uri,
     deprecated: model.deprecated,
   };
 }

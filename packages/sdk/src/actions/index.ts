@@ -15,6 +15,7 @@ export * from "./expireDataDemand.ts";
 export * from "./expireDispute.ts";
 export * from "./forfeitChallengeCommit.ts";
 export * from "./fundBondReserve.ts";
+export * from "./getModel.ts";
 export * from "./getStake.ts";
 export * from "./payChallengerReward.ts";
 export * from "./postMidState.ts";

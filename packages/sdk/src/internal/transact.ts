@@ -31,7 +31,7 @@ export type TransactParameters = {
 };
 
 export async function transact(client: WriteClient, call: TransactParameters): Promise<WriteResult> {
-  const where = { contract: call.address, functionName: call.functionName };
+  const where = { contract: call.address, functionName: call.functionName, abi: [...call.abi, ...protocolErrorsAbi] };
   let hash: Hex;
   try {
     const { request } = await simulateContract(client, {
@@ -61,7 +61,7 @@ export async function read<T>(client: Client, call: TransactParameters): Promise
   try {
     return (await readContract(client, { ...call, abi: [...call.abi, ...protocolErrorsAbi] } as never)) as T;
   } catch (error) {
-    throw toVinferError(error, { contract: call.address, functionName: call.functionName });
+    throw toVinferError(error, { contract: call.address, functionName: call.functionName, abi: [...call.abi, ...protocolErrorsAbi] });
   }
 }
 
