@@ -204,6 +204,21 @@ describe("explorer in headless Chromium", function () {
       await page.goto(`${urls.indexer}/explorer/#/inference/0x1234`, { waitUntil: "domcontentloaded" });
       expect(await waitForText(page, ".message-error", "is not a request id")).to.equal(`"0x1234" is not a request id: expected 0x and 64 hex digits.`);
       expect(await page.$eval("header .brand", (e) => (e.textContent ?? "").trim())).to.equal("vinfer explorer");
+
+      // Every other page, and an address that names no page.
+      const nobody = `0x${"cd".repeat(20)}`;
+      for (const [hash, message] of [
+        ["#/dispute/999999", "No dispute #999999 is indexed."],
+        ["#/dispute/abc", '"abc" is not a dispute number.'],
+        [`#/operator/${nobody}`, `No operator or account ${nobody} is indexed.`],
+        [`#/model/${unknown}`, `No model ${unknown} is indexed.`],
+        [`#/commitment/${unknown}`, `No commitment ${unknown} is indexed.`],
+        ["#/commitment/0x12", '"0x12" is not a commitment id: expected 0x and 64 hex digits.'],
+        ["#/receipt/1", 'There is no page "receipt": try an inference, commitment, dispute, operator or model.'],
+      ]) {
+        await page.goto(`${urls.indexer}/explorer/${hash}`, { waitUntil: "domcontentloaded" });
+        expect(await waitForText(page, ".message-error", message.slice(0, 12)), hash).to.equal(message);
+      }
     } finally {
       await close();
     }
