@@ -220,7 +220,7 @@ try {
     ["home usable (cold / warm), ms", `${results.homeLoadMs} / ${round(median(homeWarm))}`, `≤ ${TARGETS.homeLoadMs}`],
     ["inference usable (cold / warm), ms", `${results.inferenceLoadMs} / ${round(median(inferenceWarm))}`, `≤ ${TARGETS.inferenceLoadMs}`],
     ["verify on chain, ms", String(results.verifyMs), `≤ ${TARGETS.verifyMs}`],
-    ["re-run, model cached, ms", `${results.rerunMs} (model run ${round(median(rerunInfer), 2)})`, `≤ ${TARGETS.rerunMs}`],
+    ["re-run, model cached, ms", `${results.rerunMs} (model run ${median(rerunInfer) < 0.1 ? "< 0.1, the timer's resolution" : round(median(rerunInfer), 2)})`, `≤ ${TARGETS.rerunMs}`],
     ["re-run, fetching the model, ms", String(round(median(rerunFirst))), ""],
   ];
   console.log();

@@ -360,6 +360,9 @@ describe("vinfer CLI", function () {
         stdout: "",
         stderr: `vinfer: stake deposit reverted: ERC20InsufficientBalance(${privateKeyToAccount(KEY5).address}, 0, 2500000000000000000)\n`,
       });
+      // Found before anything was sent: no approval was paid for in vain.
+      const publicClient = await chain.connection.viem.getPublicClient();
+      expect(await publicClient.getTransactionCount({ address: privateKeyToAccount(KEY5).address })).to.equal(0);
     });
 
     it("registers a model from its file and shows it", async () => {

@@ -81,6 +81,18 @@ describe("SDK: actions", () => {
     expect((await getStake(stranger, { contracts, account: stranger.account.address })).withdrawal.amount).to.equal(0n);
   });
 
+  it("refuses a deposit the balance cannot cover before sending anything, the approval included", async () => {
+    const { contracts, token, stranger, stakeManager, publicClient } = await loadSystem();
+    await token.write.approve([stakeManager.address, 0n], { account: stranger.account });
+    const balance = await token.read.balanceOf([stranger.account.address]);
+    const nonce = await publicClient.getTransactionCount({ address: stranger.account.address });
+    const error = (await rejection(deposit(stranger, { contracts, amount: balance + 1n }))) as VinferContractError;
+    expect(error).to.be.instanceOf(VinferContractError);
+    expect([error.contract, error.functionName, error.data?.slice(0, 10)]).to.deep.equal([contracts.token, "transfer", "0xe450d38c"]);
+    expect(await publicClient.getTransactionCount({ address: stranger.account.address })).to.equal(nonce);
+    expect(await token.read.allowance([stranger.account.address, stakeManager.address])).to.equal(0n);
+  });
+
   it("settles one commitment and many, skipping what cannot settle", async () => {
     const { contracts, modelId, operator, stranger } = await loadSystem();
     const a = await commit(operator, { contracts, modelId, inference: sampleInference(1) });
