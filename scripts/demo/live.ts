@@ -268,7 +268,8 @@ export async function runLiveDemo({ log, keep = false, untilStopped, timeoutS = 
     await onReady?.({ chain: chain.url, indexer: indexer.url, honest: honest.url, cheater: cheater.url });
     if (keep) {
       log();
-      log(`kept running until Ctrl-C: explorer ${indexer.url}/explorer/, GraphQL ${indexer.url}/graphql, chain ${chain.url}, operators ${honest.url} and ${cheater.url}`);
+      // The explorer's address names the chain's RPC, so that "verify on chain" reads this chain.
+      log(`kept running until Ctrl-C: explorer ${indexer.url}/explorer/?rpc=${encodeURIComponent(chain.url)}, GraphQL ${indexer.url}/graphql, chain ${chain.url}, operators ${honest.url} and ${cheater.url}`);
       await untilStopped;
     }
     return {
