@@ -13,6 +13,8 @@ import {
   getStake,
   getVinferContracts,
   releaseBondReserve,
+  revealChallenge,
+  revealDataDemand,
   requestWithdrawal,
   settle,
   settleMany,
@@ -20,7 +22,17 @@ import {
   VinferContractError,
   VinferError,
 } from "@vinfer/sdk";
-import { CHALLENGE_WINDOW, INITIAL_RESERVE, INITIAL_STAKE, leafOf, loadSystem, networkHelpers, sampleInference } from "../helpers/system.ts";
+import {
+  CHALLENGE_WINDOW,
+  commitAccusation,
+  commitBatch as commitBatchOf,
+  INITIAL_RESERVE,
+  INITIAL_STAKE,
+  leafOf,
+  loadSystem,
+  networkHelpers,
+  sampleInference,
+} from "../helpers/system.ts";
 
 async function rejection(promise: Promise<unknown>): Promise<unknown> {
   try {
@@ -91,6 +103,23 @@ describe("SDK: actions", () => {
     expect([error.contract, error.functionName, error.data?.slice(0, 10)]).to.deep.equal([contracts.token, "transfer", "0xe450d38c"]);
     expect(await publicClient.getTransactionCount({ address: stranger.account.address })).to.equal(nonce);
     expect(await token.read.allowance([stranger.account.address, stakeManager.address])).to.equal(0n);
+  });
+
+  it("reveals accusations already committed, a data demand and a dispute, each under its commit's id", async () => {
+    const system = await loadSystem();
+    const { contracts, challenger, committeeResolver } = system;
+    const items = [sampleInference(1), sampleInference(2)];
+    const batch = await commitBatchOf(system, items);
+    const leaf = (i: number) => ({ contracts, commitmentId: batch.id, leafIndex: BigInt(i), inference: items[i], proof: batch.proof(i) });
+
+    const demandCommit = await commitAccusation(system, challenger, { commitmentId: batch.id, leafIndex: 1 });
+    const demand = await revealDataDemand(challenger, { ...leaf(1), salt: demandCommit.salt });
+    expect(demand.demandId).to.equal(demandCommit.id);
+
+    const claim = sampleInference(2, "-right").outputHash;
+    const disputeCommit = await commitAccusation(system, challenger, { commitmentId: batch.id, leafIndex: 0, claim });
+    const dispute = await revealChallenge(challenger, { ...leaf(0), claimedOutputHash: claim, salt: disputeCommit.salt });
+    expect([dispute.disputeId, getAddress(dispute.resolver)]).to.deep.equal([disputeCommit.id, getAddress(committeeResolver.address)]);
   });
 
   it("settles one commitment and many, skipping what cannot settle", async () => {

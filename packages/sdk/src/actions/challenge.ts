@@ -2,9 +2,10 @@ import { inferenceLedgerAbi } from "@vinfer/abis";
 import type { Hex } from "viem";
 import { challengeCommitHash, randomSalt } from "../accusations/commitHash.ts";
 import type { VinferContracts } from "../contracts.ts";
-import { eventOf, read, transact, type WriteClient, type WriteResult } from "../internal/transact.ts";
+import { read, type WriteClient } from "../internal/transact.ts";
 import type { Inference } from "../types.ts";
 import { commitChallenge, type CommitChallengeReturnType } from "./commitChallenge.ts";
+import { revealChallenge, type RevealChallengeReturnType } from "./revealChallenge.ts";
 
 /** One inference of a commitment, located by its leaf. */
 export type LeafTarget = {
@@ -22,12 +23,7 @@ export type ChallengeParameters = LeafTarget & {
   /** The output hash the challenger says is right. */
   claimedOutputHash: Hex;
 };
-export type ChallengeReturnType = WriteResult & {
-  /** The dispute's id (the commit's sequence number). */
-  disputeId: bigint;
-  /** The resolver that decides it. */
-  resolver: Hex;
-  bond: bigint;
+export type ChallengeReturnType = RevealChallengeReturnType & {
   salt: Hex;
   commit: CommitChallengeReturnType;
 };
@@ -38,17 +34,12 @@ export type ChallengeReturnType = WriteResult & {
  * bond. The stake manager is approved for deposit and bond first when the allowance is short.
  */
 export async function challenge(client: WriteClient, params: ChallengeParameters): Promise<ChallengeReturnType> {
-  const { contracts, commitmentId, leafIndex, inference, proof, claimedOutputHash } = params;
-  const ledger = { address: contracts.ledger, abi: inferenceLedgerAbi } as const;
+  const { contracts, commitmentId, leafIndex, claimedOutputHash } = params;
   const salt = params.salt ?? randomSalt();
-  const bond = await read<bigint>(client, { ...ledger, functionName: "challengeBond", args: [commitmentId] });
+  const bond = await read<bigint>(client, { address: contracts.ledger, abi: inferenceLedgerAbi, functionName: "challengeBond", args: [commitmentId] });
   const commitHash = challengeCommitHash({ challenger: client.account.address, commitmentId, leafIndex, claimedOutputHash, salt });
+  // The commit approves the whole bond, so the reveal's top-up needs no approval of its own.
   const committed = await commitChallenge(client, { contracts, commitHash, approve: bond });
-  const result = await transact(client, {
-    ...ledger,
-    functionName: "challenge",
-    args: [commitmentId, leafIndex, inference, proof, claimedOutputHash, salt],
-  });
-  const { args } = eventOf(result.receipt, { ...ledger, eventName: "DisputeOpened" });
-  return { ...result, disputeId: args.disputeId, resolver: args.resolver, bond: args.bond, salt, commit: committed };
+  const revealed = await revealChallenge(client, { ...params, salt, approve: false });
+  return { ...revealed, salt, commit: committed };
 }

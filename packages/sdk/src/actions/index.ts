@@ -25,6 +25,8 @@ export * from "./registerModel.ts";
 export * from "./releaseBondReserve.ts";
 export * from "./requestWithdrawal.ts";
 export * from "./respond.ts";
+export * from "./revealChallenge.ts";
+export * from "./revealDataDemand.ts";
 export * from "./setDataURI.ts";
 export * from "./settle.ts";
 export * from "./settleMany.ts";
