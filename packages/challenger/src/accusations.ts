@@ -2,7 +2,6 @@
 // the bond) or a data demand (`demandData`), each with the salt stored before anything was sent. Before acting
 // it asks the ledger how far an accusation got (its commit is keyed by the stored salt), so after a crash a
 // revealed accusation is only recorded, a committed one is only revealed, and none is ever made twice.
-import { inferenceLedgerAbi } from "@vinfer/abis";
 import {
   challenge,
   challengeCommitHash,
@@ -10,17 +9,16 @@ import {
   CommitmentStatus,
   dataDemandKey,
   demandData,
-  protocolErrorsAbi,
-  toVinferError,
-  VinferTransactionRevertedError,
+  revealChallenge,
+  revealDataDemand,
   type Inference,
 } from "@vinfer/sdk";
 import { inferenceLeaf, merkleProof } from "@vinfer/runtime";
-import { erc20Abi, getAddress, type Abi, type Address, type Hex } from "viem";
-import { readContract, simulateContract, waitForTransactionReceipt, writeContract } from "viem/actions";
-import { commitmentOf, latestBlock, ledgerView, type Chain } from "./chain.ts";
-import { errorText, revertName, type Logger } from "./log.ts";
-import type { AccusationRow, Store } from "./store.ts";
+import { getAddress, type Address, type Hex } from "viem";
+import { commitmentOf, latestBlock, ledgerView } from "./chain.ts";
+import { errorText, revertName } from "./log.ts";
+import type { AccusationRow } from "./store.ts";
+import { Part } from "./part.ts";
 
 /** Reverts after which an accusation can never be revealed: it is abandoned. */
 const FINAL_REVERTS = new Set([
@@ -38,16 +36,7 @@ type ChallengeCommitRecord = { id: bigint | number; committedAt: number; status:
 type DisputeRecord = { commitmentId: Hex; challenger: Address; leafIndex: number; status: number; resolver: Address };
 type DemandRecord = { demander: Address; deadline: number; status: number };
 
-export class Accuser {
-  readonly chain: Chain;
-  readonly store: Store;
-  readonly log: Logger;
-
-  constructor(chain: Chain, store: Store, log: Logger) {
-    this.chain = chain;
-    this.store = store;
-    this.log = log;
-  }
+export class Accuser extends Part {
 
   async tick(): Promise<void> {
     for (const accusation of this.store.pendingAccusations()) {
@@ -108,17 +97,15 @@ export class Accuser {
 
     const { inference, proof } = this.target(a);
     const leaf = { contracts: this.chain.contracts, commitmentId: a.commitmentId, leafIndex: BigInt(a.leafIndex), inference, proof, salt: a.salt };
-    if (record.status === ChallengeCommitStatus.Committed) {
-      // Committed before a crash, never revealed: reveal the commit that exists.
-      this.log({ event: "accusation.resume", kind: a.kind, commitmentId: a.commitmentId, leafIndex: a.leafIndex, id: record.id });
-      const block = await this.reveal(a, inference, proof);
-      return this.revealed(a, BigInt(record.id), block);
-    }
+    // Committed before a crash, never revealed: reveal the commit that exists. Otherwise commit, then reveal.
+    const committed = record.status === ChallengeCommitStatus.Committed;
+    if (committed) this.log({ event: "accusation.resume", kind: a.kind, commitmentId: a.commitmentId, leafIndex: a.leafIndex, id: record.id });
     if (a.kind === "challenge") {
-      const result = await challenge(this.chain.wallet, { ...leaf, claimedOutputHash: a.claimedOutputHash! });
+      const target = { ...leaf, claimedOutputHash: a.claimedOutputHash! };
+      const result = committed ? await revealChallenge(this.chain.wallet, target) : await challenge(this.chain.wallet, target);
       return this.revealed(a, result.disputeId, result.receipt.blockNumber, result.resolver);
     }
-    const result = await demandData(this.chain.wallet, leaf);
+    const result = committed ? await revealDataDemand(this.chain.wallet, leaf) : await demandData(this.chain.wallet, leaf);
     return this.revealed(a, result.demandId, result.receipt.blockNumber);
   }
 
@@ -135,51 +122,5 @@ export class Accuser {
     const demand = await ledgerView<DemandRecord>(this.chain, "getDataDemand", [dataDemandKey(id, a.commitmentId, BigInt(a.leafIndex), leaf.inputHash)]);
     this.store.updateAccusation(a, { state: "open", accusationId: id, deadline: Number(demand.deadline), block: block ?? null });
     this.log({ event: "demand.opened", demandId: id, commitmentId: a.commitmentId, leafIndex: a.leafIndex, deadline: Number(demand.deadline) });
-  }
-
-  /** Reveals an existing commit (`challenge` or `demandData` alone); returns the block it was mined in. */
-  private async reveal(a: AccusationRow, inference: Inference, proof: Hex[]): Promise<bigint> {
-    const { wallet, contracts } = this.chain;
-    const ledger = contracts.ledger;
-    const functionName = a.kind === "challenge" ? "challenge" : "demandData";
-    const args =
-      a.kind === "challenge"
-        ? [a.commitmentId, BigInt(a.leafIndex), inference, proof, a.claimedOutputHash!, a.salt]
-        : [a.commitmentId, BigInt(a.leafIndex), inference, proof, a.salt];
-    if (a.kind === "challenge") {
-      // The reveal tops the deposit up to the challenger bond: the stake manager must be allowed to take it.
-      const [bond, deposit] = await Promise.all([
-        ledgerView<bigint>(this.chain, "challengeBond", [a.commitmentId]),
-        ledgerView<bigint>(this.chain, "challengeDeposit"),
-      ]);
-      const allowance = (await readContract(wallet, {
-        address: contracts.token,
-        abi: erc20Abi,
-        functionName: "allowance",
-        args: [wallet.account.address, contracts.stakeManager],
-      })) as bigint;
-      if (allowance < bond - BigInt(deposit)) await this.send(contracts.token, erc20Abi, "approve", [contracts.stakeManager, bond - BigInt(deposit)]);
-    }
-    return this.send(ledger, inferenceLedgerAbi as Abi, functionName, args);
-  }
-
-  private async send(address: Address, abi: Abi, functionName: string, args: readonly unknown[]): Promise<bigint> {
-    const { wallet } = this.chain;
-    try {
-      const { request } = await simulateContract(wallet, {
-        address,
-        abi: [...abi, ...protocolErrorsAbi],
-        functionName,
-        args,
-        account: wallet.account,
-        chain: wallet.chain,
-      } as never);
-      const hash = await writeContract(wallet, request as never);
-      const receipt = await waitForTransactionReceipt(wallet, { hash });
-      if (receipt.status !== "success") throw new VinferTransactionRevertedError({ functionName, hash });
-      return receipt.blockNumber;
-    } catch (error) {
-      throw toVinferError(error, { contract: address, functionName });
-    }
   }
 }

@@ -6,10 +6,10 @@ import { CommitmentStatus, fetchCommitmentData, hexToInt8, int8ToHex, randomSalt
 import { inferBatch, vectorHash } from "@vinfer/runtime";
 import type { Int8Model } from "@vinfer/runtime";
 import type { Hex } from "viem";
-import { commitmentOf, latestBlock, ledgerView, type Chain } from "./chain.ts";
-import { errorText, type Logger } from "./log.ts";
-import type { ModelBook } from "./models.ts";
-import type { CommitmentRow, LeafRow, Store } from "./store.ts";
+import { commitmentOf, latestBlock, ledgerView } from "./chain.ts";
+import { errorText } from "./log.ts";
+import type { CommitmentRow, LeafRow } from "./store.ts";
+import { Part } from "./part.ts";
 
 /** Tries at the endpoint before its data counts as withheld. */
 export const FETCH_ATTEMPTS = 3;
@@ -45,18 +45,7 @@ function servedInput(model: Int8Model, leaf: LeafRow, data: CommitmentData | und
   return { withheld: data.items.length <= leaf.leafIndex ? "the endpoint does not serve this leaf" : "the endpoint serves an input of another hash" };
 }
 
-export class Checker {
-  readonly chain: Chain;
-  readonly store: Store;
-  readonly models: ModelBook;
-  readonly log: Logger;
-
-  constructor(chain: Chain, store: Store, models: ModelBook, log: Logger) {
-    this.chain = chain;
-    this.store = store;
-    this.models = models;
-    this.log = log;
-  }
+export class Checker extends Part {
 
   async tick(): Promise<void> {
     for (const commitment of this.store.dueCommitments(Date.now(), PER_TICK)) await this.check(commitment);

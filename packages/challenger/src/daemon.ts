@@ -44,12 +44,13 @@ export async function startChallenger(config: ChallengerConfig): Promise<Challen
     store.bindIdentity({ chain_id: String(chain.chainId), ledger: chain.contracts.ledger, challenger: chain.address });
     startBlock = config.fromBlock ?? defaultFromBlock(chain.chainId, chain.contracts.ledger);
     const models = new ModelBook(files, chain, store, log);
-    follower = new Follower(chain, store, models, log);
-    checker = new Checker(chain, store, models, log);
-    accuser = new Accuser(chain, store, log);
-    games = new Games(chain, store, models, log);
-    demands = new Demands(chain, store, models, log);
-    payouts = new Payouts(chain, store, log);
+    const services = { chain, store, models, log };
+    follower = new Follower(services);
+    checker = new Checker(services);
+    accuser = new Accuser(services);
+    games = new Games(services);
+    demands = new Demands(services);
+    payouts = new Payouts(services);
     games.onCredit = demands.onCredit = () => (payouts.creditPending = true);
 
     if (config.port !== undefined) {

@@ -6,28 +6,16 @@ import { dataDemandKey, DataDemandStatus, expireDataDemand, hexToInt8, int8ToHex
 import { vectorHash } from "@vinfer/runtime";
 import type { Address } from "viem";
 import { getContractEvents } from "viem/actions";
-import { latestBlock, ledgerView, type Chain } from "./chain.ts";
+import { latestBlock, ledgerView } from "./chain.ts";
 import { trueOutputHash } from "./checker.ts";
-import type { Logger } from "./log.ts";
-import type { ModelBook } from "./models.ts";
-import type { AccusationRow, Store } from "./store.ts";
+import type { AccusationRow } from "./store.ts";
+import { Part } from "./part.ts";
 
 type DemandRecord = { demander: Address; deadline: number; status: number };
 
-export class Demands {
-  readonly chain: Chain;
-  readonly store: Store;
-  readonly models: ModelBook;
-  readonly log: Logger;
+export class Demands extends Part {
   /** Set when a demand closed in a way that may have credited the daemon. */
   onCredit: () => void = () => {};
-
-  constructor(chain: Chain, store: Store, models: ModelBook, log: Logger) {
-    this.chain = chain;
-    this.store = store;
-    this.models = models;
-    this.log = log;
-  }
 
   async tick(): Promise<void> {
     const open = this.store.accusations("demand", "open");

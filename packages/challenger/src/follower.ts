@@ -6,10 +6,8 @@ import { inferenceLedgerAbi } from "@vinfer/abis";
 import { toVinferError } from "@vinfer/sdk";
 import { getAbiItem, type Hex } from "viem";
 import { getLogs } from "viem/actions";
-import type { Chain } from "./chain.ts";
-import type { Logger } from "./log.ts";
-import type { ModelBook } from "./models.ts";
-import type { NewCommitment, Store } from "./store.ts";
+import type { NewCommitment } from "./store.ts";
+import { Part } from "./part.ts";
 
 /** Blocks asked for in one eth_getLogs. */
 const RANGE = 2_000n;
@@ -21,18 +19,7 @@ const events = [
   getAbiItem({ abi: inferenceLedgerAbi, name: "BatchCommitted" }),
 ] as const;
 
-export class Follower {
-  readonly chain: Chain;
-  readonly store: Store;
-  readonly models: ModelBook;
-  readonly log: Logger;
-
-  constructor(chain: Chain, store: Store, models: ModelBook, log: Logger) {
-    this.chain = chain;
-    this.store = store;
-    this.models = models;
-    this.log = log;
-  }
+export class Follower extends Part {
 
   /** Reads new commitments up to `latest`; returns how many were recorded. */
   async tick(latest: bigint, startBlock: bigint): Promise<number> {

@@ -5,28 +5,17 @@
 import { bisectionResolverAbi } from "@vinfer/abis";
 import { DisputeStatus, GameStatus, GameStatusNames, hexToInt8, honestPlayer, nextMove, readGame, submitMove, type Player } from "@vinfer/sdk";
 import type { Abi, Address, Hex } from "viem";
-import { latestBlock, ledgerView, view, type Chain } from "./chain.ts";
-import { errorText, revertName, type Logger } from "./log.ts";
-import type { ModelBook } from "./models.ts";
-import type { AccusationRow, Store } from "./store.ts";
+import { latestBlock, ledgerView, view } from "./chain.ts";
+import { errorText, revertName } from "./log.ts";
+import type { AccusationRow } from "./store.ts";
+import { Part } from "./part.ts";
 
 type DisputeRecord = { commitmentId: Hex; challenger: Address; leafIndex: number; status: number; resolver: Address };
 
-export class Games {
-  readonly chain: Chain;
-  readonly store: Store;
-  readonly models: ModelBook;
-  readonly log: Logger;
+export class Games extends Part {
   /** Called when a dispute closed (its bond or a reward may have been credited). */
   onCredit: () => void = () => {};
   private readonly players = new Map<string, Player>();
-
-  constructor(chain: Chain, store: Store, models: ModelBook, log: Logger) {
-    this.chain = chain;
-    this.store = store;
-    this.models = models;
-    this.log = log;
-  }
 
   async tick(): Promise<void> {
     const open = this.store.accusations("challenge", "open");

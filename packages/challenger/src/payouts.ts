@@ -4,27 +4,18 @@
 // closed (`settleMany`), so an honest operator's bond does not wait on anyone else.
 import { claim, CommitmentStatus, payChallengerReward, settleMany } from "@vinfer/sdk";
 import { getAddress, type Address, type Hex } from "viem";
-import { commitmentOf, latestBlock, ledgerView, stakeView, type Chain } from "./chain.ts";
-import { revertName, type Logger } from "./log.ts";
-import type { Store } from "./store.ts";
+import { commitmentOf, latestBlock, ledgerView, stakeView } from "./chain.ts";
+import { revertName } from "./log.ts";
+import { Part } from "./part.ts";
 
 /** Commitments settled in one settleMany at most. */
 const SETTLE_BATCH = 100;
 
 type Tally = { open: number; fraudulentLeaf: number; rewardee: Address; rewardAccusation: bigint | number; rewardPaid: boolean };
 
-export class Payouts {
-  readonly chain: Chain;
-  readonly store: Store;
-  readonly log: Logger;
+export class Payouts extends Part {
   /** Whether something may have been credited to the daemon since it last looked. */
   creditPending = true;
-
-  constructor(chain: Chain, store: Store, log: Logger) {
-    this.chain = chain;
-    this.store = store;
-    this.log = log;
-  }
 
   async tick(): Promise<void> {
     const { timestamp: now } = await latestBlock(this.chain);
