@@ -7,7 +7,7 @@
 // kernel instance whose memory holds the weights (int8, rows zero padded to whole SIMD groups),
 // laid out once; a batch allocates nothing but its outputs.
 import { describeInput } from "./infer.ts";
-import type { Int8Model } from "./model.ts";
+import { perModel, type Int8Model } from "./model.ts";
 import { GROUP, instantiateDenseBatch, TILE_INPUTS, TILE_ROWS } from "./wasm-batch.ts";
 import type { DenseBatchExports } from "./wasm-batch.ts";
 
@@ -111,16 +111,7 @@ class BatchEngine {
   }
 }
 
-const engines = new WeakMap<Int8Model, BatchEngine>();
-
-function engine(model: Int8Model): BatchEngine {
-  let found = engines.get(model);
-  if (found === undefined) {
-    found = new BatchEngine(model);
-    engines.set(model, found);
-  }
-  return found;
-}
+const engine = perModel((model) => new BatchEngine(model));
 
 
 /**

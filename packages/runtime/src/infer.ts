@@ -1,6 +1,6 @@
 // Fast, exact int8 inference: each model gets its own kernel instance whose memory holds the
 // weights widened to int16 and zero padded to whole SIMD groups, laid out once.
-import type { Int8Model } from "./model.ts";
+import { perModel, type Int8Model } from "./model.ts";
 import { instantiateDense } from "./wasm.ts";
 import type { DenseExports } from "./wasm.ts";
 
@@ -90,16 +90,7 @@ export function describeInput(value: unknown): string {
   return value instanceof Int8Array ? `${value.length} values` : Object.prototype.toString.call(value);
 }
 
-const compiledModels = new WeakMap<Int8Model, CompiledModel>();
-
-function compiled(model: Int8Model): CompiledModel {
-  let found = compiledModels.get(model);
-  if (found === undefined) {
-    found = new CompiledModel(model);
-    compiledModels.set(model, found);
-  }
-  return found;
-}
+const compiled = perModel((model) => new CompiledModel(model));
 
 /** The model's output (the last layer's int8 vector) for a quantized input. */
 export function infer(model: Int8Model, input: Int8Array): Int8Array {

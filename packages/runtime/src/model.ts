@@ -137,3 +137,13 @@ export function weightsTree(model: Int8Model): Hex[][] {
   }
   return levels;
 }
+
+/** `make(model)` computed once per model object and dropped with it: the compiled forms infer and inferBatch keep. */
+export function perModel<T>(make: (model: Int8Model) => T): (model: Int8Model) => T {
+  const cache = new WeakMap<Int8Model, T>();
+  return (model) => {
+    let found = cache.get(model);
+    if (found === undefined) cache.set(model, (found = make(model)));
+    return found;
+  };
+}

@@ -30,7 +30,7 @@
 //   inPadded is a multiple of 16, rows of TILE_ROWS and count of TILE_INPUTS (the caller pads
 //   with zero neurons and spare inputs whose outputs it ignores).
 // hasNegative(p, bytes) is 1 if one of `bytes` (a multiple of 16) int8 values at p is < 0, else 0.
-import { I32, I64, name, op, section, signedLeb, simd, unsignedLeb, V128, vector } from "./wasm.ts";
+import { get, I32, i32, I64, i64, memarg, name, op, requantize, section, set, simd, sumLanes, unsignedLeb, V128, vector } from "./wasm.ts";
 
 /** Inputs (and weights) per SIMD group of either variant: widths are padded to a multiple of it. */
 export const GROUP = 16;
@@ -60,11 +60,6 @@ const PROD = next++, Q = next++, LOW = next++, SHIFT64 = next++;
 const BIAS64 = range(TILE_ROWS); // i64
 const I64_COUNT = 4 + TILE_ROWS;
 
-const get = (local: number) => [op.localGet, ...unsignedLeb(local)];
-const set = (local: number) => [op.localSet, ...unsignedLeb(local)];
-const i32 = (value: number) => [op.i32Const, ...signedLeb(value)];
-const i64 = (value: number) => [op.i64Const, ...signedLeb(value)];
-const memarg = (alignLog2: number, offset = 0) => [alignLog2, ...unsignedLeb(offset)];
 const add = (a: number[], b: number[]) => [...a, ...b, op.i32Add];
 const tiles = <T>(count: number, f: (k: number) => T[]): T[] => Array.from({ length: count }, (_, k) => f(k)).flat();
 
@@ -73,23 +68,13 @@ function requantizeAndStore(t: number, r: number): number[] {
   const acc = ACC[t * TILE_ROWS + r];
   return [
     // prod = (i64(Σ lanes) + i64(bias[row + r])) · multiplier
-    ...get(acc), ...simd.i32x4ExtractLane, 0,
-    ...get(acc), ...simd.i32x4ExtractLane, 1, op.i32Add,
-    ...get(acc), ...simd.i32x4ExtractLane, 2, op.i32Add,
-    ...get(acc), ...simd.i32x4ExtractLane, 3, op.i32Add,
+    ...sumLanes(acc),
     op.i64ExtendI32S,
     ...get(BIAS64[r]), op.i64Add,
     ...get(MULTIPLIER), op.i64ExtendI32U,
     op.i64Mul,
     ...set(PROD),
-    // q = (prod >>s S) + (((prod << 1) >>u S) & 1)
-    ...get(PROD), ...get(SHIFT64), op.i64ShrS,
-    ...get(PROD), ...i64(1), op.i64Shl, ...get(SHIFT64), op.i64ShrU, ...i64(1), op.i64And,
-    op.i64Add,
-    ...set(Q),
-    // q = min(q, 127); q = max(q, low)
-    ...i64(127), ...get(Q), ...get(Q), ...i64(127), op.i64GtS, op.select, ...set(Q),
-    ...get(LOW), ...get(Q), ...get(Q), ...get(LOW), op.i64LtS, op.select, ...set(Q),
+    ...requantize({ prod: PROD, shift: SHIFT64, q: Q, low: LOW }),
     // y[t][row + r] = q
     ...add(get(Y_PTR[t]), get(ROW)), ...get(Q), op.i32WrapI64, op.i32Store8, ...memarg(0, r),
   ];

@@ -82,11 +82,35 @@ const NEURON = 9, OFFSET = 10, ROW_BYTES = 11; // i32
 const ACC = 12; // v128
 const PROD = 13, Q = 14, LOW = 15, SHIFT64 = 16; // i64
 
-const get = (local: number) => [op.localGet, local];
-const set = (local: number) => [op.localSet, local];
-const i32 = (value: number) => [op.i32Const, ...signedLeb(value)];
-const i64 = (value: number) => [op.i64Const, ...signedLeb(value)];
-const memarg = (alignLog2: number) => [alignLog2, 0]; // offset 0
+// Instruction builders both kernels (this one and wasm-batch.ts) emit with.
+export const get = (local: number) => [op.localGet, ...unsignedLeb(local)];
+export const set = (local: number) => [op.localSet, ...unsignedLeb(local)];
+export const i32 = (value: number) => [op.i32Const, ...signedLeb(value)];
+export const i64 = (value: number) => [op.i64Const, ...signedLeb(value)];
+export const memarg = (alignLog2: number, offset = 0) => [alignLog2, ...unsignedLeb(offset)];
+
+/** Σ of the four i32 lanes of the v128 local `acc`, left on the stack as an i32. */
+export const sumLanes = (acc: number) => [
+  ...get(acc), ...simd.i32x4ExtractLane, 0,
+  ...get(acc), ...simd.i32x4ExtractLane, 1, op.i32Add,
+  ...get(acc), ...simd.i32x4ExtractLane, 2, op.i32Add,
+  ...get(acc), ...simd.i32x4ExtractLane, 3, op.i32Add,
+];
+
+/**
+ * The requantization both kernels emit, so that their outputs are bit-identical: from the i64 product in local
+ * `prod`, q = (prod >>s S) + bit S−1 of prod, clamped to [low, 127], into local `q` (`shift` holds S as an i64).
+ */
+export const requantize = ({ prod, shift, q, low }: { prod: number; shift: number; q: number; low: number }) => [
+  // q = (prod >>s S) + (((prod << 1) >>u S) & 1)
+  ...get(prod), ...get(shift), op.i64ShrS,
+  ...get(prod), ...i64(1), op.i64Shl, ...get(shift), op.i64ShrU, ...i64(1), op.i64And,
+  op.i64Add,
+  ...set(q),
+  // q = min(q, 127); q = max(q, low)
+  ...i64(127), ...get(q), ...get(q), ...i64(127), op.i64GtS, op.select, ...set(q),
+  ...get(low), ...get(q), ...get(q), ...get(low), op.i64LtS, op.select, ...set(q),
+];
 
 const body: number[] = [
   // locals: 3 × i32, 1 × v128, 4 × i64
@@ -117,26 +141,14 @@ const body: number[] = [
   op.end,
 
   // prod = (i64(Σ lanes) + i64(bias[j])) · multiplier
-  ...get(ACC), ...simd.i32x4ExtractLane, 0,
-  ...get(ACC), ...simd.i32x4ExtractLane, 1, op.i32Add,
-  ...get(ACC), ...simd.i32x4ExtractLane, 2, op.i32Add,
-  ...get(ACC), ...simd.i32x4ExtractLane, 3, op.i32Add,
+  ...sumLanes(ACC),
   op.i64ExtendI32S,
   ...get(BIAS), ...get(NEURON), ...i32(2), op.i32Shl, op.i32Add, op.i32Load, ...memarg(2), op.i64ExtendI32S,
   op.i64Add,
   ...get(MULTIPLIER), op.i64ExtendI32U,
   op.i64Mul,
   ...set(PROD),
-
-  // q = (prod >>s S) + (((prod << 1) >>u S) & 1)
-  ...get(PROD), ...get(SHIFT64), op.i64ShrS,
-  ...get(PROD), ...i64(1), op.i64Shl, ...get(SHIFT64), op.i64ShrU, ...i64(1), op.i64And,
-  op.i64Add,
-  ...set(Q),
-
-  // q = min(q, 127); q = max(q, low)
-  ...i64(127), ...get(Q), ...get(Q), ...i64(127), op.i64GtS, op.select, ...set(Q),
-  ...get(LOW), ...get(Q), ...get(Q), ...get(LOW), op.i64LtS, op.select, ...set(Q),
+  ...requantize({ prod: PROD, shift: SHIFT64, q: Q, low: LOW }),
 
   // y[j] = q
   ...get(Y), ...get(NEURON), ...i32(1), op.i32Shl, op.i32Add, ...get(Q), op.i32WrapI64, op.i32Store16, ...memarg(1),
