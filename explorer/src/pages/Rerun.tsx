@@ -33,44 +33,42 @@ function modelUrl(uri: string): string | undefined {
   }
 }
 
-/** Parsed model files by URL, for the page's lifetime: a second re-run does not fetch or parse again. */
+/** `make()` once per key for the page's lifetime; a failure is forgotten, so the next call tries again. */
+function remembered<T>(cache: Map<string, Promise<T>>, key: string, make: () => Promise<T>): Promise<T> {
+  let value = cache.get(key);
+  if (value === undefined) {
+    value = make();
+    cache.set(key, value);
+    value.catch(() => cache.delete(key));
+  }
+  return value;
+}
+
+/** Parsed model files by URL: a second re-run does not fetch or parse again. */
 const models = new Map<string, Promise<Int8Model>>();
 
 function loadModel(url: string): Promise<Int8Model> {
-  let model = models.get(url);
-  if (model === undefined) {
-    model = (async () => {
-      const response = await fetch(url).catch((e: unknown) => {
-        throw new Error(`the model file ${url} is unreachable (${e instanceof Error ? e.message : String(e)})`);
-      });
-      if (!response.ok) throw new Error(`the model file ${url} answered ${response.status}`);
-      try {
-        return parseModel(await response.text());
-      } catch (e) {
-        throw new Error(`${url} is not a vinfer int8 model: ${e instanceof Error ? e.message : String(e)}`);
-      }
-    })();
-    models.set(url, model);
-    model.catch(() => models.delete(url));
-  }
-  return model;
+  return remembered(models, url, async () => {
+    const response = await fetch(url).catch((e: unknown) => {
+      throw new Error(`the model file ${url} is unreachable (${e instanceof Error ? e.message : String(e)})`);
+    });
+    if (!response.ok) throw new Error(`the model file ${url} answered ${response.status}`);
+    try {
+      return parseModel(await response.text());
+    } catch (e) {
+      throw new Error(`${url} is not a vinfer int8 model: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  });
 }
 
-/** The registry's record of a model as the chain says, by RPC, ledger and model, for the page's lifetime. */
+/** The registry's record of a model as the chain says, by RPC, ledger and model. */
 const registered = new Map<string, Promise<GetModelReturnType>>();
 
 function registeredModel(rpc: string, ledger: Address, modelId: Hex): Promise<GetModelReturnType> {
-  const key = `${rpc}|${ledger}|${modelId}`.toLowerCase();
-  let model = registered.get(key);
-  if (model === undefined) {
-    model = (async () => {
-      const client = createPublicClient({ transport: http(rpc, { timeout: 10_000, retryCount: 0 }) });
-      return getModel(client, { contracts: await getVinferContracts(client, { ledger }), modelId });
-    })();
-    registered.set(key, model);
-    model.catch(() => registered.delete(key));
-  }
-  return model;
+  return remembered(registered, `${rpc}|${ledger}|${modelId}`.toLowerCase(), async () => {
+    const client = createPublicClient({ transport: http(rpc, { timeout: 10_000, retryCount: 0 }) });
+    return getModel(client, { contracts: await getVinferContracts(client, { ledger }), modelId });
+  });
 }
 
 /** An input from a dropped file: a JSON array of int8 values, `{ "input": [...] }`, or int8 bytes as 0x hex. */
